@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything a fresh clone needs (Python 3.11 and Node 20 present):
+# a venv in .venv with the extension in editable mode, its JS dependencies and
+# the dev build of the labextension. Idempotent: a second run is quick.
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+
+quiet_pip() {
+    # The machine's pip config may list extra indexes that pip warns about per package.
+    python -m pip "$@" 2>&1 | { grep -v '^WARNING: Location' || true; }
+    return "${PIPESTATUS[0]}"
+}
+
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+# shellcheck disable=SC1091
+source .venv/bin/activate
+quiet_pip install -q -U pip
+quiet_pip install -q -r requirements-dev.txt
+jlpm install
+quiet_pip install -q --no-build-isolation -e ".[test]"
+jupyter-builder develop . --overwrite

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Sets up a fresh clone and runs every check: lint, pytest, Jest, the packaging
+# check and Galata. Prints a timing table and, last, `ci: N passed, N failed, N skipped`.
+# Exits non-zero when any suite fails or runs no test.
+set -Eeuo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+out="$root/ci-out"
+rm -rf "$out"
+mkdir -p "$out"
+
+timings=()
+failed_suites=()
+
+step() {  # step NAME CMD... : setup work; the first failure aborts the run
+    local name=$1 start=$SECONDS
+    shift
+    echo "::: $name"
+    "$@"
+    timings+=("$(printf '%-22s %4ss' "$name" $((SECONDS - start)))")
+}
+
+suite() {  # suite NAME CMD... : a test suite; failures are recorded, the run goes on
+    local name=$1 start=$SECONDS status=0
+    shift
+    echo "::: $name"
+    "$@" || status=$?
+    timings+=("$(printf '%-22s %4ss  exit %s' "$name" $((SECONDS - start)) "$status")")
+    if [ "$status" -ne 0 ]; then
+        failed_suites+=("$name")
+    fi
+}
+
+install_chromium() {
+    if [ ! -x /usr/bin/chromium ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    fi
+}
+
+run_lint() {
+    ruff check python_pkg tests benchmarks scripts conftest.py &&
+        ruff format --check python_pkg tests benchmarks scripts conftest.py
+}
+
+run_pytest() {
+    # Exit code 5 (nothing collected) is a failure like any other non-zero code.
+    python -m pytest -vv -r ap --junitxml="$out/pytest.xml"
+}
+
+run_jest() {
+    JEST_JUNIT_OUTPUT_DIR="$out" JEST_JUNIT_OUTPUT_NAME=jest.xml jlpm test --ci
+}
+
+run_galata() {
+    local status=0
+    (
+        cd ui-tests
+        jlpm install
+        PLAYWRIGHT_JUNIT_OUTPUT_NAME="$out/ui-tests.xml" jlpm playwright test --reporter=list,junit
+    ) || status=$?
+    # Screenshots and traces are kept as artifacts whether the run passed or not.
+    if [ -d ui-tests/test-results ]; then
+        cp -r ui-tests/test-results "$out/ui-artifacts"
+    fi
+    return "$status"
+}
+
+step "chromium" install_chromium
+step "setup" scripts/setup.sh
+# shellcheck disable=SC1091
+source .venv/bin/activate
+# Build what users get: the production bundle (the dev symlink now serves it too).
+step "production build" jlpm build:prod
+
+suite "lint" run_lint
+suite "pytest" run_pytest
+suite "jest" run_jest
+suite "packaging" scripts/check-wheel.sh "$out/packaging.xml"
+suite "galata" run_galata
+
+echo
+echo "::: timings"
+printf '  %s\n' "${timings[@]}"
+summary_status=0
+python scripts/junit_summary.py "$out"/pytest.xml "$out"/jest.xml "$out"/packaging.xml "$out"/ui-tests.xml || summary_status=$?
+if [ "${#failed_suites[@]}" -gt 0 ]; then
+    echo "failed suites: ${failed_suites[*]}" >&2
+    exit 1
+fi
+exit "$summary_status"
