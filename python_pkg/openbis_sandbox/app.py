@@ -1,0 +1,36 @@
+"""The tornado application: route table of the AS (ours) and DSS (``dss_api``) endpoints."""
+
+from __future__ import annotations
+
+import tornado.web
+
+from .as_api import METHODS as AS_METHODS
+from .context import SandboxContext
+from .dss_api import dss_routes
+from .faults import Faults
+from .jsonrpc import JsonRpcHandler
+
+AS_V3_PATH = "/openbis/openbis/rmi-application-server-v3.json"
+
+
+class RootHandler(tornado.web.RequestHandler):
+    """A tiny landing page, handy as a readiness probe."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"openbis-sandbox (openBIS API {self.settings['api_version']})\n")
+
+
+def make_app(ctx: SandboxContext) -> tornado.web.Application:
+    """Build the application for ``ctx``; also installs ``ctx.faults`` if unset."""
+    if ctx.faults is None:
+        ctx.faults = Faults(ctx)
+    routes: list[tuple] = [
+        (r"/", RootHandler),
+        (AS_V3_PATH, JsonRpcHandler, {"ctx": ctx, "methods": AS_METHODS, "endpoint": "as"}),
+    ]
+    routes.extend(dss_routes(ctx))
+    return tornado.web.Application(
+        routes,
+        api_version=ctx.api_version,
+    )

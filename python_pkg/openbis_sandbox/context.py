@@ -1,0 +1,56 @@
+"""Shared state handed to every request handler of the sandbox.
+
+One ``SandboxContext`` exists per running server. AS methods, DSS methods and the
+fault-injection layer all receive it, so it is the single place to reach the store,
+the data directory and the profile switches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .store import Store
+
+
+@dataclass
+class SandboxContext:
+    """Everything a request handler needs to know about the running sandbox.
+
+    Attributes:
+        data_dir: the directory the sandbox persists in (SQLite file, certificates,
+            data set payloads under ``store/<permId>/original/...``, session workspaces).
+        store: the metadata store (see ``store.Store``).
+        base_url: the origin clients reach the server at, e.g. ``https://127.0.0.1:8443``,
+            with no path and no trailing slash. It is also ``DataStore.downloadUrl``
+            (pybis concatenates ``downloadUrl + "/datastore_server/..."``).
+        api_version: ``"3.6"`` or ``"3.7"``; reported by ``getServerInformation`` and
+            selecting the DTO profile (SPEC §2.10) and pybis's transfer code paths.
+        datastore_code: the code of the single data store server.
+        lenient_criteria: accept the nested-object ``criteria`` quirk of pybis (SPEC §6.3)
+            instead of rejecting it as real openBIS does. Off by default: fidelity first.
+        faults: the fault/latency injection layer (``faults.Faults``), created by
+            ``app.make_app``.
+        session_timeout_s: idle time after which a session token stops being valid.
+    """
+
+    data_dir: Path
+    store: Store
+    base_url: str
+    api_version: str = "3.7"
+    datastore_code: str = "DSS1"
+    lenient_criteria: bool = False
+    faults: Any = None
+    session_timeout_s: int = 1800
+
+    @property
+    def api_version_tuple(self) -> tuple[int, int]:
+        major, minor = self.api_version.split(".")
+        return int(major), int(minor)
+
+    @property
+    def is_v37(self) -> bool:
+        """True when the 3.7 DTO profile applies (SPEC §2.10)."""
+        return self.api_version_tuple >= (3, 7)
