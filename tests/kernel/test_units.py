@@ -1,0 +1,188 @@
+"""Pure parts of the kernel session: proofs, caller checks, discovery and metadata records."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_openbis_bridge import kernel_proof
+from jupyterlab_openbis_bridge.errors import Forbidden, InvalidInput
+from jupyterlab_openbis_bridge.kernel_client import BridgeUnavailable, find_server
+from jupyterlab_openbis_bridge.kernel_session import check_transport, verify_claim
+from jupyterlab_openbis_bridge.provenance import (
+    PendingRecords,
+    download_records,
+    merge_downloads,
+    merge_uploads,
+    upload_record,
+)
+
+KERNEL = str(uuid.uuid4())
+KEY = b"a-connection-file-key"
+
+
+def body(purpose: str = "session", key: bytes = KEY, stamp: int | None = None, **extra):
+    stamp = int(time.time()) if stamp is None else stamp
+    proof = kernel_proof.sign(key, purpose, KERNEL, stamp)
+    return {"kernelId": KERNEL, "timestamp": stamp, "proof": proof, **extra}
+
+
+def keys(kernel_id: str) -> bytes | None:
+    return KEY if kernel_id == KERNEL else None
+
+
+def test_a_valid_claim_passes_and_keeps_its_extra_fields():
+    claim = verify_claim(body(connection="lab"), "session", keys, {"connection"})
+    assert (claim.kernel_id, claim.extra) == (KERNEL, {"connection": "lab"})
+
+
+@pytest.mark.parametrize(
+    "claim, error",
+    [
+        (body(key=b"another key"), Forbidden),
+        (body(stamp=int(time.time()) - 600), Forbidden),
+        (body(stamp=int(time.time()) + 600), Forbidden),
+        (body("provenance"), Forbidden),
+        ({**body(), "kernelId": str(uuid.uuid4())}, Forbidden),
+        ({**body(), "timestamp": True}, InvalidInput),
+        ({**body(), "kernelId": "../kernel"}, InvalidInput),
+        ({**body(), "surprise": 1}, InvalidInput),
+        ({"kernelId": KERNEL, "timestamp": int(time.time())}, InvalidInput),
+    ],
+)
+def test_bad_claims_are_refused(claim, error):
+    with pytest.raises(error):
+        verify_claim(claim, "session", keys, {"connection"})
+
+
+def test_an_empty_kernel_key_never_verifies():
+    stamp = int(time.time())
+    proof = kernel_proof.sign(b"", "session", KERNEL, stamp)
+    assert not kernel_proof.is_valid(b"", "session", KERNEL, stamp, proof, time.time())
+
+
+@pytest.mark.parametrize(
+    "headers, token_authenticated",
+    [
+        ({"Authorization": "token t", "Origin": "http://evil.example"}, True),
+        ({"Authorization": "token t", "Sec-Fetch-Site": "same-origin"}, True),
+        ({"Cookie": "username-x=1", "Authorization": "token wrong"}, False),
+        ({"Cookie": "username-x=1"}, False),
+    ],
+)
+def test_browser_and_cookie_callers_are_refused(headers, token_authenticated):
+    with pytest.raises(Forbidden):
+        check_transport(headers, token_authenticated=token_authenticated)
+
+
+def test_a_token_caller_passes():
+    check_transport({"Authorization": "token t"}, token_authenticated=True)
+    check_transport({"Authorization": "token t", "Cookie": "c=1"}, token_authenticated=True)
+
+
+def test_connection_file_names_give_the_kernel_id():
+    assert kernel_proof.kernel_id_from_connection_file(f"/run/kernel-{KERNEL}.json") == KERNEL
+    assert kernel_proof.kernel_id_from_connection_file("/run/kernel-abc.json") is None
+
+
+def write_info(folder: Path, pid: int, mode: int = 0o600, **extra) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"jpserver-{pid}.json"
+    path.write_text(json.dumps({"url": "http://127.0.0.1:1/", "token": "t", "pid": pid, **extra}))
+    os.chmod(path, mode)
+    return path
+
+
+def test_discovery_prefers_the_connection_files_folder(tmp_path):
+    write_info(tmp_path / "server-runtime", 4242, root_dir="/srv/a")
+    write_info(tmp_path / "default-runtime", 4242, root_dir="/srv/b")
+    env = {"JPY_PARENT_PID": "4242", "JUPYTER_RUNTIME_DIR": str(tmp_path / "default-runtime")}
+    connection_file = str(tmp_path / "server-runtime" / f"kernel-{KERNEL}.json")
+    assert find_server(env, connection_file).root_dir == Path("/srv/a")
+    assert find_server(env).root_dir == Path("/srv/b")
+
+
+def test_discovery_refuses_without_parent_or_with_loose_files(tmp_path):
+    with pytest.raises(BridgeUnavailable, match="JPY_PARENT_PID"):
+        find_server({})
+    write_info(tmp_path, 77, mode=0o660)
+    with pytest.raises(BridgeUnavailable, match="other users"):
+        find_server({"JPY_PARENT_PID": "77", "JUPYTER_RUNTIME_DIR": str(tmp_path)})
+    with pytest.raises(BridgeUnavailable, match="no jpserver-78"):
+        find_server({"JPY_PARENT_PID": "78", "JUPYTER_RUNTIME_DIR": str(tmp_path)})
+
+
+def test_an_empty_server_token_falls_back_to_the_hub_token(tmp_path, monkeypatch):
+    write_info(tmp_path, 90, token="")
+    env = {"JPY_PARENT_PID": "90", "JUPYTER_RUNTIME_DIR": str(tmp_path)}
+    monkeypatch.delenv("JUPYTERHUB_API_TOKEN", raising=False)
+    assert find_server(env).token == ""  # a server without authentication
+    monkeypatch.setenv("JUPYTERHUB_API_TOKEN", "hub-token")
+    assert find_server(env).token == "hub-token"
+
+
+LISTING = [
+    {
+        "permId": "P-1",
+        "type": "RAW_DATA",
+        "path": "work/data/P-1",
+        "files": ["work/data/P-1/data.csv", "work/data/P-1/original/keep.txt"],
+        "size": 12,
+    }
+]
+DETAILS = {
+    "P-1": {
+        "files": [
+            {"path": "original/data.csv", "size": 10, "crc32": 1},
+            {"path": "original/keep.txt", "size": 2, "crc32": 2},
+        ]
+    }
+}
+
+
+def test_download_records_mirror_the_frontend_shape():
+    (record,) = download_records("lab", "https://o.example", LISTING, DETAILS, now="T")
+    assert record == {
+        "instance": "https://o.example",
+        "connection": "lab",
+        "permId": "P-1",
+        "type": "RAW_DATA",
+        "path": "work/data/P-1",
+        "files": [
+            {"path": "work/data/P-1/data.csv", "size": 10, "crc32": 1},
+            {"path": "work/data/P-1/original/keep.txt", "size": 2, "crc32": 2},
+        ],
+        "size": 12,
+        "time": "T",
+    }
+
+
+def test_merging_replaces_a_data_set_downloaded_again_and_keeps_the_rest():
+    metadata = {
+        "openbis": {"downloads": [{"permId": "P-1", "path": "old"}, {"permId": "P-2"}], "x": 1},
+        "datasets": {"P-0": {"status": "downloaded"}},
+    }
+    (record,) = download_records("lab", "https://o.example", LISTING, DETAILS, now="T")
+    merge_downloads(metadata, [record])
+    assert [d["permId"] for d in metadata["openbis"]["downloads"]] == ["P-2", "P-1"]
+    assert metadata["openbis"]["x"] == 1 and metadata["openbis"]["uploads"] == []
+    assert set(metadata["datasets"]) == {"P-0", "P-1"}
+    assert metadata["datasets"]["P-1"]["files"] == LISTING[0]["files"]
+    saved = {"permId": "N-1", "url": "u", "type": "T", "owner": {"identifier": "/S/P/E"}}
+    merge_uploads(metadata, [upload_record("lab", "https://o.example", saved, now="T")])
+    assert metadata["openbis"]["uploads"][0]["owner"] == "/S/P/E"
+    assert len(metadata["openbis"]["downloads"]) == 2
+
+
+def test_pending_records_are_bounded_and_acknowledged_by_id():
+    pending = PendingRecords()
+    ids = pending.add("nb.ipynb", "downloads", [{"permId": str(i)} for i in range(600)])
+    assert len(pending.list("nb.ipynb", "downloads")) == 500
+    assert pending.list("nb.ipynb", "uploads") == []
+    assert pending.acknowledge("nb.ipynb", ids[-2:] + ["unknown"]) == 2
+    assert len(pending.list("nb.ipynb", "downloads")) == 498
