@@ -1,0 +1,272 @@
+/**
+ * Every HTTP call to the server companion goes through this module.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import { API_NAMESPACE, IStatus } from './tokens';
+import {
+  IConnection,
+  IDataSet,
+  IDataSetDetail,
+  IDataSetType,
+  IDownloadRequest,
+  IEnvFilesRequest,
+  IExperiment,
+  IJob,
+  ILoginRequest,
+  IPage,
+  IPaging,
+  IProfileFields,
+  IProject,
+  ISample,
+  ISaveRequest,
+  ISearchResult,
+  ISpace,
+  SearchKind
+} from './types';
+
+/** An error answered by the server companion, or a failure to reach it. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status, or 0 when the server could not be reached. */
+    readonly status: number,
+    /** Machine-readable reason from the server (e.g. `not_logged_in`). */
+    readonly reason: string | null = null,
+    /** Per-field messages for form validation errors. */
+    readonly fields: Record<string, string> | null = null
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Longest server text we show: an HTML error page must not flood a dialog. */
+const MAX_MESSAGE_LENGTH = 500;
+
+function parseJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function messageFromBody(body: any, text: string, response: Response): string {
+  if (body && typeof body.message === 'string' && body.message) {
+    return body.message;
+  }
+  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const fallback = plain || `${response.status} ${response.statusText}`.trim();
+  return fallback.length > MAX_MESSAGE_LENGTH
+    ? fallback.slice(0, MAX_MESSAGE_LENGTH) + '…'
+    : fallback;
+}
+
+/**
+ * Call `endpoint` under `/openbis-bridge/` and return the decoded JSON body.
+ *
+ * @throws {ApiError} carrying the server's message, reason and field errors.
+ */
+export async function requestAPI<T>(
+  endpoint: string,
+  init: RequestInit = {},
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<T> {
+  const url = URLExt.join(settings.baseUrl, API_NAMESPACE, endpoint);
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new ApiError(
+      `Could not reach the Jupyter server: ${(error as Error).message}`,
+      0
+    );
+  }
+  const text = await response.text();
+  const body = text ? parseJson(text) : null;
+  if (!response.ok) {
+    throw new ApiError(
+      messageFromBody(body, text, response),
+      response.status,
+      typeof body?.reason === 'string' ? body.reason : null,
+      body?.fields && typeof body.fields === 'object' ? body.fields : null
+    );
+  }
+  if (body === undefined) {
+    throw new ApiError('The server answered with invalid JSON.', response.status);
+  }
+  return body as T;
+}
+
+/** Versions of the server companion and pybis, and the known connections. */
+export function getStatus(settings?: ServerConnection.ISettings): Promise<IStatus> {
+  return requestAPI<IStatus>('status', { method: 'GET' }, settings);
+}
+
+type Settings = ServerConnection.ISettings | undefined;
+
+/** `a/b?x=1&y=2`, leaving out undefined and empty values. */
+function withQuery(path: string, query: Record<string, string | number | boolean | undefined | null>): string {
+  const parts = Object.entries(query)
+    .filter(([, value]) => value !== undefined && value !== null && value !== '')
+    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+  return parts.length ? `${path}?${parts.join('&')}` : path;
+}
+
+function connectionPath(name: string, ...rest: string[]): string {
+  return ['connections', encodeURIComponent(name), ...rest].join('/');
+}
+
+function jsonInit(method: string, body?: unknown): RequestInit {
+  return body === undefined ? { method } : { method, body: JSON.stringify(body) };
+}
+
+// --- connections -------------------------------------------------------------------------
+
+/** All profiles; `live` asks each openBIS whether its session is still active. */
+export async function listConnections(live = true, settings?: Settings): Promise<IConnection[]> {
+  const answer = await requestAPI<{ connections: IConnection[] }>(
+    withQuery('connections', { live }),
+    jsonInit('GET'),
+    settings
+  );
+  return answer.connections;
+}
+
+export function getConnection(name: string, live = true, settings?: Settings): Promise<IConnection> {
+  return requestAPI<IConnection>(withQuery(connectionPath(name), { live }), jsonInit('GET'), settings);
+}
+
+export function createConnection(fields: IProfileFields, settings?: Settings): Promise<IConnection> {
+  return requestAPI<IConnection>('connections', jsonInit('POST', fields), settings);
+}
+
+export function updateConnection(name: string, fields: IProfileFields, settings?: Settings): Promise<IConnection> {
+  return requestAPI<IConnection>(connectionPath(name), jsonInit('PATCH', fields), settings);
+}
+
+export async function deleteConnection(name: string, settings?: Settings): Promise<void> {
+  await requestAPI<null>(connectionPath(name), jsonInit('DELETE'), settings);
+}
+
+export function login(name: string, credentials: ILoginRequest, settings?: Settings): Promise<IConnection> {
+  return requestAPI<IConnection>(connectionPath(name, 'login'), jsonInit('POST', credentials), settings);
+}
+
+export function logout(name: string, settings?: Settings): Promise<IConnection> {
+  return requestAPI<IConnection>(connectionPath(name, 'logout'), jsonInit('POST', {}), settings);
+}
+
+// --- browse and search ---------------------------------------------------------------------
+
+export function listSpaces(name: string, paging: IPaging = {}, settings?: Settings): Promise<IPage<ISpace>> {
+  return requestAPI(withQuery(connectionPath(name, 'spaces'), { ...paging }), jsonInit('GET'), settings);
+}
+
+export function listProjects(
+  name: string,
+  space: string | null,
+  paging: IPaging = {},
+  settings?: Settings
+): Promise<IPage<IProject>> {
+  return requestAPI(withQuery(connectionPath(name, 'projects'), { space, ...paging }), jsonInit('GET'), settings);
+}
+
+export function listExperiments(
+  name: string,
+  project: string | null,
+  paging: IPaging = {},
+  settings?: Settings
+): Promise<IPage<IExperiment>> {
+  return requestAPI(
+    withQuery(connectionPath(name, 'experiments'), { project, ...paging }),
+    jsonInit('GET'),
+    settings
+  );
+}
+
+export interface ISampleFilter {
+  experiment?: string | null;
+  project?: string | null;
+  space?: string | null;
+}
+
+export function listSamples(
+  name: string,
+  filter: ISampleFilter,
+  paging: IPaging = {},
+  settings?: Settings
+): Promise<IPage<ISample>> {
+  return requestAPI(withQuery(connectionPath(name, 'samples'), { ...filter, ...paging }), jsonInit('GET'), settings);
+}
+
+/** Data sets of an experiment or of a sample (one of them is required). */
+export function listDataSets(
+  name: string,
+  owner: { experiment?: string | null; sample?: string | null },
+  paging: IPaging = {},
+  settings?: Settings
+): Promise<IPage<IDataSet>> {
+  return requestAPI(withQuery(connectionPath(name, 'datasets'), { ...owner, ...paging }), jsonInit('GET'), settings);
+}
+
+export function getDataSet(name: string, permId: string, settings?: Settings): Promise<IDataSetDetail> {
+  return requestAPI(connectionPath(name, 'datasets', encodeURIComponent(permId)), jsonInit('GET'), settings);
+}
+
+/** Text, code, identifier (`/SPACE/…`) or permId search, paged per kind by openBIS. */
+export function search(
+  name: string,
+  query: string,
+  kinds: SearchKind[],
+  paging: IPaging = {},
+  settings?: Settings
+): Promise<ISearchResult> {
+  return requestAPI(
+    withQuery(connectionPath(name, 'search'), { q: query, kinds: kinds.join(','), ...paging }),
+    jsonInit('GET'),
+    settings
+  );
+}
+
+export async function getDataSetTypes(name: string, refresh = false, settings?: Settings): Promise<IDataSetType[]> {
+  const answer = await requestAPI<{ dataSetTypes: IDataSetType[] }>(
+    withQuery(connectionPath(name, 'dataset-types'), { refresh: refresh || undefined }),
+    jsonInit('GET'),
+    settings
+  );
+  return answer.dataSetTypes;
+}
+
+// --- jobs ------------------------------------------------------------------------------------
+
+export function startDownload(name: string, request: IDownloadRequest, settings?: Settings): Promise<IJob> {
+  return requestAPI(connectionPath(name, 'downloads'), jsonInit('POST', request), settings);
+}
+
+/** Validates everything server-side first: a 400 carries per-field messages. */
+export function startSave(name: string, request: ISaveRequest, settings?: Settings): Promise<IJob> {
+  return requestAPI(connectionPath(name, 'datasets'), jsonInit('POST', request), settings);
+}
+
+/** A job's progress; with `waitSeconds` the server answers as soon as the job ends (long poll). */
+export function getJob<R>(id: string, waitSeconds?: number, settings?: Settings): Promise<IJob<R>> {
+  return requestAPI(withQuery(`jobs/${encodeURIComponent(id)}`, { wait: waitSeconds }), jsonInit('GET'), settings);
+}
+
+export function cancelJob(id: string, settings?: Settings): Promise<IJob> {
+  return requestAPI(`jobs/${encodeURIComponent(id)}`, jsonInit('DELETE'), settings);
+}
+
+export async function listJobs(settings?: Settings): Promise<IJob[]> {
+  return (await requestAPI<{ jobs: IJob[] }>('jobs', jsonInit('GET'), settings)).jobs;
+}
+
+// --- environment files -------------------------------------------------------------------------
+
+/** Writes `requirements.txt` / `runtime.txt` beside the notebook. */
+export function writeEnvFiles(request: IEnvFilesRequest, settings?: Settings): Promise<{ written: string[] }> {
+  return requestAPI('env-files', jsonInit('POST', request), settings);
+}

@@ -1,0 +1,160 @@
+/**
+ * A page of data sets with checkboxes (selection survives paging), and the
+ * file list of the focused data set.
+ */
+import { TranslationBundle } from '@jupyterlab/translation';
+import React from 'react';
+
+import { formatBytes, formatDate } from '../format';
+import { IDataSet, IDataSetDetail } from '../types';
+
+export function archiveLabel(ds: IDataSet, trans: TranslationBundle): string {
+  const status = ds.status ?? '';
+  if (status === 'AVAILABLE') {
+    return ds.presentInArchive ? trans.__('Available (archived copy)') : trans.__('Available');
+  }
+  if (status === 'ARCHIVED') {
+    return trans.__('Archived (unarchive first)');
+  }
+  if (!status) {
+    return ds.dataSetKind === 'LINK' ? trans.__('Link') : '–';
+  }
+  return status.charAt(0) + status.slice(1).toLowerCase().replace(/_/g, ' ');
+}
+
+export interface IDataSetTableProps {
+  trans: TranslationBundle;
+  items: IDataSet[];
+  totalCount: number;
+  offset: number;
+  pageSize: number;
+  loading: boolean;
+  selected: ReadonlyMap<string, IDataSet>;
+  focused: string | null;
+  onToggle: (ds: IDataSet, checked: boolean) => void;
+  onFocus: (ds: IDataSet) => void;
+  onPage: (offset: number) => void;
+}
+
+export function DataSetTable(props: IDataSetTableProps): JSX.Element {
+  const { trans, items, totalCount, offset, pageSize } = props;
+  const last = Math.min(offset + items.length, totalCount);
+  return (
+    <div className="jp-OpenbisBridge-datasets">
+      <table className="jp-OpenbisBridge-table" aria-busy={props.loading}>
+        <thead>
+          <tr>
+            <th scope="col">
+              <span className="jp-OpenbisBridge-visuallyHidden">{trans.__('Select')}</span>
+            </th>
+            <th scope="col">{trans.__('Name')}</th>
+            <th scope="col">{trans.__('Type')}</th>
+            <th scope="col">{trans.__('Owner')}</th>
+            <th scope="col">{trans.__('Registered')}</th>
+            <th scope="col">{trans.__('Size')}</th>
+            <th scope="col">{trans.__('Archive status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.length === 0 ? (
+            <tr>
+              <td colSpan={7} className="jp-OpenbisBridge-muted">
+                {props.loading ? trans.__('Loading…') : trans.__('No data sets here.')}
+              </td>
+            </tr>
+          ) : (
+            items.map(ds => {
+              const checkboxId = `jp-OpenbisBridge-ds-${ds.permId}`;
+              const downloadable = ds.status === 'AVAILABLE' || ds.status === 'LOCKED';
+              return (
+                <tr
+                  key={ds.permId}
+                  data-permid={ds.permId}
+                  className={ds.permId === props.focused ? 'jp-mod-selected' : ''}
+                  onClick={() => props.onFocus(ds)}
+                >
+                  <td>
+                    <input
+                      type="checkbox"
+                      id={checkboxId}
+                      checked={props.selected.has(ds.permId)}
+                      disabled={!downloadable}
+                      onChange={e => props.onToggle(ds, e.target.checked)}
+                      onFocus={() => props.onFocus(ds)}
+                    />
+                  </td>
+                  <td>
+                    <label htmlFor={checkboxId}>{ds.name || ds.code || ds.permId}</label>
+                    <div className="jp-OpenbisBridge-muted">{ds.permId}</div>
+                  </td>
+                  <td>{ds.type ?? '–'}</td>
+                  <td>{ds.registrator ?? '–'}</td>
+                  <td>{formatDate(ds.registrationDate)}</td>
+                  <td className="jp-OpenbisBridge-number">{formatBytes(ds.size)}</td>
+                  <td>{archiveLabel(ds, trans)}</td>
+                </tr>
+              );
+            })
+          )}
+        </tbody>
+      </table>
+      <div className="jp-OpenbisBridge-pager">
+        <span>
+          {totalCount ? trans.__('%1–%2 of %3', offset + 1, last, totalCount) : trans.__('0 data sets')}
+        </span>
+        <button
+          className="jp-mod-styled jp-mod-reject"
+          disabled={offset === 0 || props.loading}
+          onClick={() => props.onPage(Math.max(0, offset - pageSize))}
+        >
+          {trans.__('Previous')}
+        </button>
+        <button
+          className="jp-mod-styled jp-mod-reject"
+          disabled={offset + pageSize >= totalCount || props.loading}
+          onClick={() => props.onPage(offset + pageSize)}
+        >
+          {trans.__('Next')}
+        </button>
+      </div>
+    </div>
+  );
+}
+
+export function FilePreview(props: {
+  trans: TranslationBundle;
+  detail: IDataSetDetail | null;
+  loading: boolean;
+}): JSX.Element {
+  const { trans, detail } = props;
+  if (props.loading) {
+    return <div className="jp-OpenbisBridge-preview jp-OpenbisBridge-muted">{trans.__('Loading files…')}</div>;
+  }
+  if (!detail) {
+    return (
+      <div className="jp-OpenbisBridge-preview jp-OpenbisBridge-muted">
+        {trans.__('Select a data set to see its files.')}
+      </div>
+    );
+  }
+  return (
+    <div className="jp-OpenbisBridge-preview" aria-label={trans.__('Files of %1', detail.permId)}>
+      <div className="jp-OpenbisBridge-previewTitle">
+        {trans.__('Files of %1', detail.name || detail.permId)}
+        <span className="jp-OpenbisBridge-muted">
+          {' '}
+          {detail.owner.identifier ? `· ${detail.owner.identifier}` : ''}
+        </span>
+      </div>
+      <ul className="jp-OpenbisBridge-fileList">
+        {detail.files.map(file => (
+          <li key={file.path}>
+            <span>{file.path}</span>
+            <span className="jp-OpenbisBridge-muted">{formatBytes(file.size)}</span>
+          </li>
+        ))}
+        {detail.files.length === 0 ? <li className="jp-OpenbisBridge-muted">{trans.__('No files')}</li> : null}
+      </ul>
+    </div>
+  );
+}

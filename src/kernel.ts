@@ -1,0 +1,229 @@
+/**
+ * Capture the notebook kernel's environment (installed packages, language
+ * version) by running a short snippet in that kernel.
+ *
+ * The snippet prints one line `<marker><nonce> <json>`; only a line carrying
+ * this request's nonce is accepted, so output of an earlier request or of user
+ * code can never be mistaken for the answer. The request is not `silent`
+ * (silent requests publish no stream output) but uses `store_history: false`.
+ */
+import { Kernel, KernelMessage } from '@jupyterlab/services';
+
+export const MARKER = '__OPENBIS_BRIDGE_ENV__';
+
+export type EnvLanguage = 'python' | 'r';
+
+/** What the kernel reported. */
+export interface IEnvironment {
+  language: EnvLanguage;
+  /** Lines of requirements.txt, `name==version`, sorted, one per distribution. */
+  requirements: string[];
+  /** Distributions installed from a local path or a VCS (cannot be pinned by version alone). */
+  localOrigins: string[];
+  /** The runtime.txt line, e.g. `python-3.12` or `r-4.3-2024-01-01`. */
+  runtime: string;
+}
+
+export class CaptureError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'unsupported' | 'timeout' | 'kernel_error' | 'no_kernel' | 'bad_output'
+  ) {
+    super(message);
+    this.name = 'CaptureError';
+  }
+}
+
+const PYTHON_SNIPPET = `
+def __openbis_bridge_env(nonce):
+    import importlib.metadata as md, json, sys
+    pins, local = {}, []
+    for dist in md.distributions():
+        name = dist.metadata["Name"] if dist.metadata else None
+        if not name or name in pins:
+            continue
+        pins[name] = dist.version
+        try:
+            direct = dist.read_text("direct_url.json")
+        except Exception:
+            direct = None
+        if direct:
+            try:
+                info = json.loads(direct)
+            except ValueError:
+                info = {}
+            if "vcs_info" in info or info.get("dir_info") is not None or info.get("url", "").startswith("file:"):
+                local.append(name + " @ " + info.get("url", "?"))
+    payload = {"packages": pins, "local": sorted(local),
+               "version": "%d.%d" % sys.version_info[:2]}
+    print("${MARKER}" + nonce + " " + json.dumps(payload), flush=True)
+__openbis_bridge_env(%NONCE%)
+del __openbis_bridge_env
+`;
+
+const R_SNIPPET = `
+local({
+  ip <- installed.packages(fields = "RemoteType")
+  pk <- ip[!duplicated(ip[, "Package"]), , drop = FALSE]
+  pins <- paste0('"', pk[, "Package"], '":"', pk[, "Version"], '"', collapse = ",")
+  remote <- pk[!is.na(pk[, "RemoteType"]), "Package"]
+  local <- if (length(remote)) paste0('"', remote, '"', collapse = ",") else ""
+  ver <- paste(R.version$major, strsplit(R.version$minor, ".", fixed = TRUE)[[1]][1], sep = ".")
+  date <- sprintf("%s-%s-%s", R.version$year, R.version$month, R.version$day)
+  cat("${MARKER}", %NONCE%, " {", '"packages":{', pins, '},"local":[', local, '],"version":"', ver,
+      '","date":"', date, '"}', "\\n", sep = "")
+})
+`;
+
+/** The language of a kernel, from its info reply or the notebook's kernelspec. */
+export function kernelLanguage(languageName: string | undefined | null): EnvLanguage | null {
+  const name = (languageName ?? '').toLowerCase();
+  if (name === 'python' || name.startsWith('python')) {
+    return 'python';
+  }
+  if (name === 'r') {
+    return 'r';
+  }
+  return null;
+}
+
+export function newNonce(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function snippetFor(language: EnvLanguage, nonce: string): string {
+  const quoted = JSON.stringify(nonce);
+  return (language === 'python' ? PYTHON_SNIPPET : R_SNIPPET).replace('%NONCE%', quoted);
+}
+
+interface IPayload {
+  packages: Record<string, string>;
+  local: string[];
+  version: string;
+  date?: string;
+}
+
+/** Turn the kernel's JSON into file lines (formatting lives here, not in the kernel). */
+export function toEnvironment(language: EnvLanguage, payload: IPayload): IEnvironment {
+  const local = new Set(payload.local.map(entry => entry.split(' @ ')[0].toLowerCase()));
+  const requirements = Object.entries(payload.packages)
+    .filter(([name]) => !local.has(name.toLowerCase()))
+    .map(([name, version]) => `${name}==${version}`)
+    .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  const runtime =
+    language === 'python' ? `python-${payload.version}` : `r-${payload.version}-${payload.date ?? ''}`.replace(/-$/, '');
+  return { language, requirements: Array.from(new Set(requirements)), localOrigins: payload.local, runtime };
+}
+
+/** The requirements.txt text: pins, then local/VCS installs as comments. */
+export function requirementsText(env: IEnvironment): string {
+  const lines = [...env.requirements];
+  if (env.localOrigins.length) {
+    lines.push('# Installed from a local folder or a VCS (not reproducible from an index):');
+    lines.push(...env.localOrigins.map(entry => `# ${entry}`));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Find this request's answer in the collected stdout. */
+export function parseOutput(stdout: string, nonce: string): IPayload | null {
+  const prefix = `${MARKER}${nonce} `;
+  for (const line of stdout.split('\n')) {
+    if (line.startsWith(prefix)) {
+      try {
+        const payload = JSON.parse(line.slice(prefix.length)) as IPayload;
+        if (payload && typeof payload.packages === 'object' && typeof payload.version === 'string') {
+          return { ...payload, local: Array.isArray(payload.local) ? payload.local : [] };
+        }
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+export interface ICaptureOptions {
+  /** Language from the kernel's info (`language_info.name`). */
+  language: string | null | undefined;
+  timeoutMs?: number;
+  nonce?: string;
+}
+
+/**
+ * Run the capture snippet in `kernel` and return the environment.
+ *
+ * @throws {CaptureError} for unsupported languages, kernel errors, timeouts
+ *   and output without this request's marker.
+ */
+export async function captureEnvironment(
+  kernel: Kernel.IKernelConnection | null | undefined,
+  options: ICaptureOptions
+): Promise<IEnvironment> {
+  if (!kernel) {
+    throw new CaptureError('The notebook has no running kernel.', 'no_kernel');
+  }
+  const language = kernelLanguage(options.language);
+  if (!language) {
+    throw new CaptureError(
+      `Capturing the environment is not supported for ${options.language || 'this'} kernels.`,
+      'unsupported'
+    );
+  }
+  const nonce = options.nonce ?? newNonce();
+  const future = kernel.requestExecute({
+    code: snippetFor(language, nonce),
+    silent: false,
+    store_history: false,
+    allow_stdin: false,
+    stop_on_error: true
+  });
+  let stdout = '';
+  let errorText: string | null = null;
+  future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
+    if (KernelMessage.isStreamMsg(msg) && msg.content.name === 'stdout') {
+      stdout += msg.content.text;
+    } else if (KernelMessage.isErrorMsg(msg)) {
+      errorText = `${msg.content.ename}: ${msg.content.evalue}`;
+    }
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let onStatus: ((sender: Kernel.IKernelConnection, status: Kernel.Status) => void) | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new CaptureError('The kernel did not answer in time (is a cell still running?).', 'timeout')),
+      options.timeoutMs ?? 30000
+    );
+    // A restart or a dead kernel never answers: give up at once instead of waiting for the timeout.
+    onStatus = (_sender, status) => {
+      if (status === 'restarting' || status === 'autorestarting' || status === 'dead') {
+        reject(new CaptureError(`The kernel stopped (${status}) before it answered.`, 'kernel_error'));
+      }
+    };
+    kernel.statusChanged?.connect(onStatus);
+  });
+  try {
+    const reply = (await Promise.race([future.done, timeout])) as KernelMessage.IExecuteReplyMsg;
+    if (errorText || reply?.content?.status !== 'ok') {
+      const content = reply?.content as KernelMessage.IReplyErrorContent | undefined;
+      throw new CaptureError(
+        errorText ?? (content?.ename ? `${content.ename}: ${content.evalue}` : 'The kernel reported an error.'),
+        'kernel_error'
+      );
+    }
+    const payload = parseOutput(stdout, nonce);
+    if (!payload) {
+      throw new CaptureError('The kernel did not print the environment.', 'bad_output');
+    }
+    return toEnvironment(language, payload);
+  } finally {
+    clearTimeout(timer);
+    if (onStatus) {
+      kernel.statusChanged?.disconnect(onStatus);
+    }
+    future.dispose();
+  }
+}
