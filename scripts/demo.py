@@ -49,6 +49,53 @@ def write_server_config(path: Path, sandbox: RunningSandbox) -> None:
     )
 
 
+WELCOME_CELLS = [
+    (
+        "markdown",
+        "# Welcome to jupyterlab-openbis-bridge\n\n"
+        "This JupyterLab is connected to a local openBIS sandbox with a small demo lab.\n\n"
+        "1. **Connect** in the toolbar shows the connection and its state.\n"
+        "2. **Download data** finds datasets (try searching for `absorbance`) and downloads them "
+        "into `data/` beside this notebook.\n"
+        "3. **Save to openBIS** saves this notebook, with its environment and the datasets it used "
+        "as parents, as an `ANALYSIS_NOTEBOOK` dataset.\n\n"
+        "Kernel code uses the same login:",
+    ),
+    (
+        "code",
+        "from jupyterlab_openbis_bridge import openbis\n\n"
+        "o = openbis()\n"
+        'o.get_datasets().df[["permId", "type", "experiment"]]',
+    ),
+]
+
+
+def write_welcome_notebook(folder: Path) -> None:
+    """A first notebook for an empty demo folder; never overwrites the user's files."""
+    target = folder / "welcome.ipynb"
+    if target.exists():
+        return
+    cells = [
+        {
+            "cell_type": kind,
+            "id": f"welcome-{index}",
+            "metadata": {},
+            "source": text,
+            **({"outputs": [], "execution_count": None} if kind == "code" else {}),
+        }
+        for index, (kind, text) in enumerate(WELCOME_CELLS)
+    ]
+    notebook = {
+        "cells": cells,
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    target.write_text(json.dumps(notebook, indent=1))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", type=Path, default=REPO / "demo-data")
@@ -59,6 +106,7 @@ def main() -> int:
     data_dir = args.data_dir.resolve()
     notebooks = data_dir / "notebooks"
     notebooks.mkdir(parents=True, exist_ok=True)
+    write_welcome_notebook(notebooks)
     # A day-long session so the demo connection stays logged in.
     with start_sandbox(
         data_dir / "sandbox", port=args.sandbox_port, session_timeout_s=86400

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a fresh clone and runs every check: lint, pytest, Jest, the packaging
-# check and Galata. Prints a timing table and, last, `ci: N passed, N failed, N skipped`.
+# check and Galata (JupyterLab, then Notebook 7). Prints a timing table and, last, `ci: N passed, N failed, N skipped`.
 # Exits non-zero when any suite fails or runs no test.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +40,8 @@ install_chromium() {
 
 run_lint() {
     ruff check python_pkg tests benchmarks scripts conftest.py &&
-        ruff format --check python_pkg tests benchmarks scripts conftest.py
+        ruff format --check python_pkg tests benchmarks scripts conftest.py &&
+        jlpm lint:check
 }
 
 run_pytest() {
@@ -52,16 +53,16 @@ run_jest() {
     JEST_JUNIT_OUTPUT_DIR="$out" JEST_JUNIT_OUTPUT_NAME=jest.xml jlpm test --ci
 }
 
-run_galata() {
-    local status=0
+run_galata() {  # run_galata NAME SCRIPT RESULTS-DIR : one Playwright project of ui-tests/
+    local name=$1 script=$2 results=$3 status=0
     (
         cd ui-tests
         jlpm install
-        PLAYWRIGHT_JUNIT_OUTPUT_NAME="$out/ui-tests.xml" jlpm playwright test --reporter=list,junit
+        PLAYWRIGHT_JUNIT_OUTPUT_NAME="$out/$name.xml" jlpm "$script" --reporter=list,junit
     ) || status=$?
     # Screenshots and traces are kept as artifacts whether the run passed or not.
-    if [ -d ui-tests/test-results ]; then
-        cp -r ui-tests/test-results "$out/ui-artifacts"
+    if [ -d "ui-tests/$results" ]; then
+        cp -r "ui-tests/$results" "$out/$name-artifacts"
     fi
     return "$status"
 }
@@ -77,13 +78,15 @@ suite "lint" run_lint
 suite "pytest" run_pytest
 suite "jest" run_jest
 suite "packaging" scripts/check-wheel.sh "$out/packaging.xml"
-suite "galata" run_galata
+suite "galata" run_galata ui-tests test test-results
+suite "galata notebook 7" run_galata ui-notebook7 test:notebook test-results-notebook
 
 echo
 echo "::: timings"
 printf '  %s\n' "${timings[@]}"
 summary_status=0
-python scripts/junit_summary.py "$out"/pytest.xml "$out"/jest.xml "$out"/packaging.xml "$out"/ui-tests.xml || summary_status=$?
+python scripts/junit_summary.py "$out"/pytest.xml "$out"/jest.xml "$out"/packaging.xml \
+    "$out"/ui-tests.xml "$out"/ui-notebook7.xml || summary_status=$?
 if [ "${#failed_suites[@]}" -gt 0 ]; then
     echo "failed suites: ${failed_suites[*]}" >&2
     exit 1

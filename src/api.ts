@@ -17,6 +17,7 @@ import {
   ILoginRequest,
   IPage,
   IPaging,
+  IPendingProvenance,
   IProfileFields,
   IProject,
   ISample,
@@ -57,7 +58,10 @@ function messageFromBody(body: any, text: string, response: Response): string {
   if (body && typeof body.message === 'string' && body.message) {
     return body.message;
   }
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const fallback = plain || `${response.status} ${response.statusText}`.trim();
   return fallback.length > MAX_MESSAGE_LENGTH
     ? fallback.slice(0, MAX_MESSAGE_LENGTH) + '…'
@@ -95,23 +99,36 @@ export async function requestAPI<T>(
     );
   }
   if (body === undefined) {
-    throw new ApiError('The server answered with invalid JSON.', response.status);
+    throw new ApiError(
+      'The server answered with invalid JSON.',
+      response.status
+    );
   }
   return body as T;
 }
 
 /** Versions of the server companion and pybis, and the known connections. */
-export function getStatus(settings?: ServerConnection.ISettings): Promise<IStatus> {
+export function getStatus(
+  settings?: ServerConnection.ISettings
+): Promise<IStatus> {
   return requestAPI<IStatus>('status', { method: 'GET' }, settings);
 }
 
 type Settings = ServerConnection.ISettings | undefined;
 
 /** `a/b?x=1&y=2`, leaving out undefined and empty values. */
-function withQuery(path: string, query: Record<string, string | number | boolean | undefined | null>): string {
+function withQuery(
+  path: string,
+  query: Record<string, string | number | boolean | undefined | null>
+): string {
   const parts = Object.entries(query)
-    .filter(([, value]) => value !== undefined && value !== null && value !== '')
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
+    .filter(
+      ([, value]) => value !== undefined && value !== null && value !== ''
+    )
+    .map(
+      ([key, value]) =>
+        `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`
+    );
   return parts.length ? `${path}?${parts.join('&')}` : path;
 }
 
@@ -120,13 +137,18 @@ function connectionPath(name: string, ...rest: string[]): string {
 }
 
 function jsonInit(method: string, body?: unknown): RequestInit {
-  return body === undefined ? { method } : { method, body: JSON.stringify(body) };
+  return body === undefined
+    ? { method }
+    : { method, body: JSON.stringify(body) };
 }
 
 // --- connections -------------------------------------------------------------------------
 
 /** All profiles; `live` asks each openBIS whether its session is still active. */
-export async function listConnections(live = true, settings?: Settings): Promise<IConnection[]> {
+export async function listConnections(
+  live = true,
+  settings?: Settings
+): Promise<IConnection[]> {
   const answer = await requestAPI<{ connections: IConnection[] }>(
     withQuery('connections', { live }),
     jsonInit('GET'),
@@ -135,34 +157,83 @@ export async function listConnections(live = true, settings?: Settings): Promise
   return answer.connections;
 }
 
-export function getConnection(name: string, live = true, settings?: Settings): Promise<IConnection> {
-  return requestAPI<IConnection>(withQuery(connectionPath(name), { live }), jsonInit('GET'), settings);
+export function getConnection(
+  name: string,
+  live = true,
+  settings?: Settings
+): Promise<IConnection> {
+  return requestAPI<IConnection>(
+    withQuery(connectionPath(name), { live }),
+    jsonInit('GET'),
+    settings
+  );
 }
 
-export function createConnection(fields: IProfileFields, settings?: Settings): Promise<IConnection> {
-  return requestAPI<IConnection>('connections', jsonInit('POST', fields), settings);
+export function createConnection(
+  fields: IProfileFields,
+  settings?: Settings
+): Promise<IConnection> {
+  return requestAPI<IConnection>(
+    'connections',
+    jsonInit('POST', fields),
+    settings
+  );
 }
 
-export function updateConnection(name: string, fields: IProfileFields, settings?: Settings): Promise<IConnection> {
-  return requestAPI<IConnection>(connectionPath(name), jsonInit('PATCH', fields), settings);
+export function updateConnection(
+  name: string,
+  fields: IProfileFields,
+  settings?: Settings
+): Promise<IConnection> {
+  return requestAPI<IConnection>(
+    connectionPath(name),
+    jsonInit('PATCH', fields),
+    settings
+  );
 }
 
-export async function deleteConnection(name: string, settings?: Settings): Promise<void> {
+export async function deleteConnection(
+  name: string,
+  settings?: Settings
+): Promise<void> {
   await requestAPI<null>(connectionPath(name), jsonInit('DELETE'), settings);
 }
 
-export function login(name: string, credentials: ILoginRequest, settings?: Settings): Promise<IConnection> {
-  return requestAPI<IConnection>(connectionPath(name, 'login'), jsonInit('POST', credentials), settings);
+export function login(
+  name: string,
+  credentials: ILoginRequest,
+  settings?: Settings
+): Promise<IConnection> {
+  return requestAPI<IConnection>(
+    connectionPath(name, 'login'),
+    jsonInit('POST', credentials),
+    settings
+  );
 }
 
-export function logout(name: string, settings?: Settings): Promise<IConnection> {
-  return requestAPI<IConnection>(connectionPath(name, 'logout'), jsonInit('POST', {}), settings);
+export function logout(
+  name: string,
+  settings?: Settings
+): Promise<IConnection> {
+  return requestAPI<IConnection>(
+    connectionPath(name, 'logout'),
+    jsonInit('POST', {}),
+    settings
+  );
 }
 
 // --- browse and search ---------------------------------------------------------------------
 
-export function listSpaces(name: string, paging: IPaging = {}, settings?: Settings): Promise<IPage<ISpace>> {
-  return requestAPI(withQuery(connectionPath(name, 'spaces'), { ...paging }), jsonInit('GET'), settings);
+export function listSpaces(
+  name: string,
+  paging: IPaging = {},
+  settings?: Settings
+): Promise<IPage<ISpace>> {
+  return requestAPI(
+    withQuery(connectionPath(name, 'spaces'), { ...paging }),
+    jsonInit('GET'),
+    settings
+  );
 }
 
 export function listProjects(
@@ -171,7 +242,11 @@ export function listProjects(
   paging: IPaging = {},
   settings?: Settings
 ): Promise<IPage<IProject>> {
-  return requestAPI(withQuery(connectionPath(name, 'projects'), { space, ...paging }), jsonInit('GET'), settings);
+  return requestAPI(
+    withQuery(connectionPath(name, 'projects'), { space, ...paging }),
+    jsonInit('GET'),
+    settings
+  );
 }
 
 export function listExperiments(
@@ -199,7 +274,11 @@ export function listSamples(
   paging: IPaging = {},
   settings?: Settings
 ): Promise<IPage<ISample>> {
-  return requestAPI(withQuery(connectionPath(name, 'samples'), { ...filter, ...paging }), jsonInit('GET'), settings);
+  return requestAPI(
+    withQuery(connectionPath(name, 'samples'), { ...filter, ...paging }),
+    jsonInit('GET'),
+    settings
+  );
 }
 
 /** Data sets of an experiment or of a sample (one of them is required). */
@@ -209,11 +288,23 @@ export function listDataSets(
   paging: IPaging = {},
   settings?: Settings
 ): Promise<IPage<IDataSet>> {
-  return requestAPI(withQuery(connectionPath(name, 'datasets'), { ...owner, ...paging }), jsonInit('GET'), settings);
+  return requestAPI(
+    withQuery(connectionPath(name, 'datasets'), { ...owner, ...paging }),
+    jsonInit('GET'),
+    settings
+  );
 }
 
-export function getDataSet(name: string, permId: string, settings?: Settings): Promise<IDataSetDetail> {
-  return requestAPI(connectionPath(name, 'datasets', encodeURIComponent(permId)), jsonInit('GET'), settings);
+export function getDataSet(
+  name: string,
+  permId: string,
+  settings?: Settings
+): Promise<IDataSetDetail> {
+  return requestAPI(
+    connectionPath(name, 'datasets', encodeURIComponent(permId)),
+    jsonInit('GET'),
+    settings
+  );
 }
 
 /** Text, code, identifier (`/SPACE/…`) or permId search, paged per kind by openBIS. */
@@ -225,15 +316,25 @@ export function search(
   settings?: Settings
 ): Promise<ISearchResult> {
   return requestAPI(
-    withQuery(connectionPath(name, 'search'), { q: query, kinds: kinds.join(','), ...paging }),
+    withQuery(connectionPath(name, 'search'), {
+      q: query,
+      kinds: kinds.join(','),
+      ...paging
+    }),
     jsonInit('GET'),
     settings
   );
 }
 
-export async function getDataSetTypes(name: string, refresh = false, settings?: Settings): Promise<IDataSetType[]> {
+export async function getDataSetTypes(
+  name: string,
+  refresh = false,
+  settings?: Settings
+): Promise<IDataSetType[]> {
   const answer = await requestAPI<{ dataSetTypes: IDataSetType[] }>(
-    withQuery(connectionPath(name, 'dataset-types'), { refresh: refresh || undefined }),
+    withQuery(connectionPath(name, 'dataset-types'), {
+      refresh: refresh || undefined
+    }),
     jsonInit('GET'),
     settings
   );
@@ -242,31 +343,90 @@ export async function getDataSetTypes(name: string, refresh = false, settings?: 
 
 // --- jobs ------------------------------------------------------------------------------------
 
-export function startDownload(name: string, request: IDownloadRequest, settings?: Settings): Promise<IJob> {
-  return requestAPI(connectionPath(name, 'downloads'), jsonInit('POST', request), settings);
+export function startDownload(
+  name: string,
+  request: IDownloadRequest,
+  settings?: Settings
+): Promise<IJob> {
+  return requestAPI(
+    connectionPath(name, 'downloads'),
+    jsonInit('POST', request),
+    settings
+  );
 }
 
 /** Validates everything server-side first: a 400 carries per-field messages. */
-export function startSave(name: string, request: ISaveRequest, settings?: Settings): Promise<IJob> {
-  return requestAPI(connectionPath(name, 'datasets'), jsonInit('POST', request), settings);
+export function startSave(
+  name: string,
+  request: ISaveRequest,
+  settings?: Settings
+): Promise<IJob> {
+  return requestAPI(
+    connectionPath(name, 'datasets'),
+    jsonInit('POST', request),
+    settings
+  );
 }
 
 /** A job's progress; with `waitSeconds` the server answers as soon as the job ends (long poll). */
-export function getJob<R>(id: string, waitSeconds?: number, settings?: Settings): Promise<IJob<R>> {
-  return requestAPI(withQuery(`jobs/${encodeURIComponent(id)}`, { wait: waitSeconds }), jsonInit('GET'), settings);
+export function getJob<R>(
+  id: string,
+  waitSeconds?: number,
+  settings?: Settings
+): Promise<IJob<R>> {
+  return requestAPI(
+    withQuery(`jobs/${encodeURIComponent(id)}`, { wait: waitSeconds }),
+    jsonInit('GET'),
+    settings
+  );
 }
 
 export function cancelJob(id: string, settings?: Settings): Promise<IJob> {
-  return requestAPI(`jobs/${encodeURIComponent(id)}`, jsonInit('DELETE'), settings);
+  return requestAPI(
+    `jobs/${encodeURIComponent(id)}`,
+    jsonInit('DELETE'),
+    settings
+  );
 }
 
 export async function listJobs(settings?: Settings): Promise<IJob[]> {
-  return (await requestAPI<{ jobs: IJob[] }>('jobs', jsonInit('GET'), settings)).jobs;
+  return (await requestAPI<{ jobs: IJob[] }>('jobs', jsonInit('GET'), settings))
+    .jobs;
 }
 
 // --- environment files -------------------------------------------------------------------------
 
 /** Writes `requirements.txt` / `runtime.txt` beside the notebook. */
-export function writeEnvFiles(request: IEnvFilesRequest, settings?: Settings): Promise<{ written: string[] }> {
+export function writeEnvFiles(
+  request: IEnvFilesRequest,
+  settings?: Settings
+): Promise<{ written: string[] }> {
   return requestAPI('env-files', jsonInit('POST', request), settings);
+}
+
+// --- provenance queued by kernels ------------------------------------------------------------
+
+/** Records kernels queued for the open notebook `path` (a contents path without drive). */
+export function getPendingProvenance(
+  path: string,
+  settings?: Settings
+): Promise<IPendingProvenance> {
+  return requestAPI(
+    withQuery('provenance', { path }),
+    jsonInit('GET'),
+    settings
+  );
+}
+
+/** Tell the server these queued records are merged into the notebook. */
+export function acknowledgeProvenance(
+  path: string,
+  ids: string[],
+  settings?: Settings
+): Promise<{ removed: number }> {
+  return requestAPI(
+    withQuery('provenance', { path, ids: ids.join(',') }),
+    jsonInit('DELETE'),
+    settings
+  );
 }

@@ -10,7 +10,10 @@ import { ConnectionModel } from './model';
  * The active connection when it is logged in; otherwise the Connect dialog
  * first. Null when the user closes it without connecting.
  */
-export async function ensureConnected(model: ConnectionModel, trans: TranslationBundle): Promise<string | null> {
+export async function ensureConnected(
+  model: ConnectionModel,
+  trans: TranslationBundle
+): Promise<string | null> {
   if (model.active?.status !== 'connected') {
     await model.refresh(true);
   }

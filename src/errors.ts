@@ -13,9 +13,16 @@ export interface IProblem {
   reason: string | null;
 }
 
-export function describeError(error: unknown, trans: TranslationBundle): IProblem {
+export function describeError(
+  error: unknown,
+  trans: TranslationBundle
+): IProblem {
   if (!(error instanceof ApiError)) {
-    return { message: error instanceof Error ? error.message : String(error), fields: {}, reason: null };
+    return {
+      message: error instanceof Error ? error.message : String(error),
+      fields: {},
+      reason: null
+    };
   }
   const detail = error.message;
   let message: string;
@@ -24,10 +31,16 @@ export function describeError(error: unknown, trans: TranslationBundle): IProble
       message = trans.__('Login refused: %1', detail);
       break;
     case 'tls_verification_failed':
-      message = trans.__('Certificate problem: %1. Check the CA bundle of this connection.', detail);
+      message = trans.__(
+        'Certificate problem: %1. Check the CA bundle of this connection.',
+        detail
+      );
       break;
     case 'upstream_unreachable':
-      message = trans.__('openBIS is unreachable: %1. Check the URL and your network.', detail);
+      message = trans.__(
+        'openBIS is unreachable: %1. Check the URL and your network.',
+        detail
+      );
       break;
     case 'upstream_timeout':
       message = trans.__('openBIS did not answer in time: %1', detail);
@@ -40,12 +53,18 @@ export function describeError(error: unknown, trans: TranslationBundle): IProble
       message = trans.__('Not found: %1', detail);
       break;
     default:
-      message = error.status === 0 ? trans.__('The Jupyter server is unreachable: %1', detail) : detail;
+      message =
+        error.status === 0
+          ? trans.__('The Jupyter server is unreachable: %1', detail)
+          : detail;
   }
   return { message, fields: error.fields ?? {}, reason: error.reason };
 }
 
 /** Whether the user has to log in (again) before retrying. */
 export function needsLogin(error: unknown): boolean {
-  return error instanceof ApiError && (error.reason === 'not_logged_in' || error.reason === 'session_expired');
+  return (
+    error instanceof ApiError &&
+    (error.reason === 'not_logged_in' || error.reason === 'session_expired')
+  );
 }

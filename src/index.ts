@@ -1,4 +1,7 @@
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import {
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
 import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
@@ -8,6 +11,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { registerCommands } from './commands';
 import { ConnectionIndicator } from './indicator';
 import { ConnectionModel } from './model';
+import { ProvenanceSync } from './provenance';
 import { PACKAGE_NAME } from './tokens';
 
 /** Name of the Connect item in schema/plugin.json, replaced by the live indicator. */
@@ -22,10 +26,17 @@ const STATUS_POLL_MS = 60 * 1000;
  */
 const plugin: JupyterFrontEndPlugin<void> = {
   id: `${PACKAGE_NAME}:plugin`,
-  description: 'Connect notebooks to openBIS: download datasets, save notebooks back.',
+  description:
+    'Connect notebooks to openBIS: download datasets, save notebooks back.',
   autoStart: true,
   requires: [INotebookTracker],
-  optional: [ICommandPalette, ITranslator, IToolbarWidgetRegistry, IStateDB, IDefaultFileBrowser],
+  optional: [
+    ICommandPalette,
+    ITranslator,
+    IToolbarWidgetRegistry,
+    IStateDB,
+    IDefaultFileBrowser
+  ],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
@@ -35,10 +46,30 @@ const plugin: JupyterFrontEndPlugin<void> = {
     state: IStateDB | null,
     fileBrowser: IDefaultFileBrowser | null
   ) => {
-    const trans = (translator ?? nullTranslator).load('jupyterlab_openbis_bridge');
+    const trans = (translator ?? nullTranslator).load(
+      'jupyterlab_openbis_bridge'
+    );
     const model = new ConnectionModel(state);
-    registerCommands({ app, tracker, model, trans, palette, state, fileBrowser });
-    toolbarRegistry?.addFactory('Notebook', CONNECT_ITEM, () => new ConnectionIndicator(model, app.commands, trans));
+    registerCommands({
+      app,
+      tracker,
+      model,
+      trans,
+      palette,
+      state,
+      fileBrowser
+    });
+    // Records of downloads/saves made by kernel code for an open notebook.
+    new ProvenanceSync({
+      tracker,
+      events: app.serviceManager.events,
+      contents: app.serviceManager.contents
+    });
+    toolbarRegistry?.addFactory(
+      'Notebook',
+      CONNECT_ITEM,
+      () => new ConnectionIndicator(model, app.commands, trans)
+    );
     // Lazily, after start-up: never hold up other plugins on a server round trip.
     void app.restored.then(async () => {
       await model.restore();

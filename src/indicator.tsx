@@ -33,12 +33,23 @@ export class ConnectionIndicator extends ReactWidget {
     const active = this._model.active;
     const status = active?.status ?? null;
     const connected = status === 'connected';
-    const label = connected && active ? trans.__('Connected: %1', active.name) : trans.__('Connect');
+    const label =
+      connected && active
+        ? trans.__('Connected: %1', active.name)
+        : trans.__('Connect');
     const tooltip = active
-      ? trans.__('openBIS connection %1 (%2): %3', active.name, active.url, statusLabel(status, trans))
+      ? trans.__(
+          'openBIS connection %1 (%2): %3',
+          active.name,
+          active.url,
+          statusLabel(status, trans)
+        )
       : trans.__('Choose an openBIS connection and log in');
     return (
-      <div className={`jp-OpenbisBridge-indicatorState jp-mod-${status ?? 'none'}`} data-status={status ?? 'none'}>
+      <div
+        className={`jp-OpenbisBridge-indicatorState jp-mod-${status ?? 'none'}`}
+        data-status={status ?? 'none'}
+      >
         <ToolbarButtonComponent
           icon={connectIcon}
           label={label}

@@ -27,7 +27,8 @@ export interface IEnvironment {
 export class CaptureError extends Error {
   constructor(
     message: string,
-    readonly kind: 'unsupported' | 'timeout' | 'kernel_error' | 'no_kernel' | 'bad_output'
+    readonly kind:
+      'unsupported' | 'timeout' | 'kernel_error' | 'no_kernel' | 'bad_output'
   ) {
     super(message);
     this.name = 'CaptureError';
@@ -76,7 +77,9 @@ local({
 `;
 
 /** The language of a kernel, from its info reply or the notebook's kernelspec. */
-export function kernelLanguage(languageName: string | undefined | null): EnvLanguage | null {
+export function kernelLanguage(
+  languageName: string | undefined | null
+): EnvLanguage | null {
   const name = (languageName ?? '').toLowerCase();
   if (name === 'python' || name.startsWith('python')) {
     return 'python';
@@ -95,7 +98,10 @@ export function newNonce(): string {
 
 export function snippetFor(language: EnvLanguage, nonce: string): string {
   const quoted = JSON.stringify(nonce);
-  return (language === 'python' ? PYTHON_SNIPPET : R_SNIPPET).replace('%NONCE%', quoted);
+  return (language === 'python' ? PYTHON_SNIPPET : R_SNIPPET).replace(
+    '%NONCE%',
+    quoted
+  );
 }
 
 interface IPayload {
@@ -106,22 +112,36 @@ interface IPayload {
 }
 
 /** Turn the kernel's JSON into file lines (formatting lives here, not in the kernel). */
-export function toEnvironment(language: EnvLanguage, payload: IPayload): IEnvironment {
-  const local = new Set(payload.local.map(entry => entry.split(' @ ')[0].toLowerCase()));
+export function toEnvironment(
+  language: EnvLanguage,
+  payload: IPayload
+): IEnvironment {
+  const local = new Set(
+    payload.local.map(entry => entry.split(' @ ')[0].toLowerCase())
+  );
   const requirements = Object.entries(payload.packages)
     .filter(([name]) => !local.has(name.toLowerCase()))
     .map(([name, version]) => `${name}==${version}`)
     .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
   const runtime =
-    language === 'python' ? `python-${payload.version}` : `r-${payload.version}-${payload.date ?? ''}`.replace(/-$/, '');
-  return { language, requirements: Array.from(new Set(requirements)), localOrigins: payload.local, runtime };
+    language === 'python'
+      ? `python-${payload.version}`
+      : `r-${payload.version}-${payload.date ?? ''}`.replace(/-$/, '');
+  return {
+    language,
+    requirements: Array.from(new Set(requirements)),
+    localOrigins: payload.local,
+    runtime
+  };
 }
 
 /** The requirements.txt text: pins, then local/VCS installs as comments. */
 export function requirementsText(env: IEnvironment): string {
   const lines = [...env.requirements];
   if (env.localOrigins.length) {
-    lines.push('# Installed from a local folder or a VCS (not reproducible from an index):');
+    lines.push(
+      '# Installed from a local folder or a VCS (not reproducible from an index):'
+    );
     lines.push(...env.localOrigins.map(entry => `# ${entry}`));
   }
   return lines.join('\n') + '\n';
@@ -134,8 +154,15 @@ export function parseOutput(stdout: string, nonce: string): IPayload | null {
     if (line.startsWith(prefix)) {
       try {
         const payload = JSON.parse(line.slice(prefix.length)) as IPayload;
-        if (payload && typeof payload.packages === 'object' && typeof payload.version === 'string') {
-          return { ...payload, local: Array.isArray(payload.local) ? payload.local : [] };
+        if (
+          payload &&
+          typeof payload.packages === 'object' &&
+          typeof payload.version === 'string'
+        ) {
+          return {
+            ...payload,
+            local: Array.isArray(payload.local) ? payload.local : []
+          };
         }
       } catch {
         return null;
@@ -190,33 +217,59 @@ export async function captureEnvironment(
     }
   };
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let onStatus: ((sender: Kernel.IKernelConnection, status: Kernel.Status) => void) | undefined;
+  let onStatus:
+    | ((sender: Kernel.IKernelConnection, status: Kernel.Status) => void)
+    | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
-        reject(new CaptureError('The kernel did not answer in time (is a cell still running?).', 'timeout')),
+        reject(
+          new CaptureError(
+            'The kernel did not answer in time (is a cell still running?).',
+            'timeout'
+          )
+        ),
       options.timeoutMs ?? 30000
     );
     // A restart or a dead kernel never answers: give up at once instead of waiting for the timeout.
     onStatus = (_sender, status) => {
-      if (status === 'restarting' || status === 'autorestarting' || status === 'dead') {
-        reject(new CaptureError(`The kernel stopped (${status}) before it answered.`, 'kernel_error'));
+      if (
+        status === 'restarting' ||
+        status === 'autorestarting' ||
+        status === 'dead'
+      ) {
+        reject(
+          new CaptureError(
+            `The kernel stopped (${status}) before it answered.`,
+            'kernel_error'
+          )
+        );
       }
     };
     kernel.statusChanged?.connect(onStatus);
   });
   try {
-    const reply = (await Promise.race([future.done, timeout])) as KernelMessage.IExecuteReplyMsg;
+    const reply = (await Promise.race([
+      future.done,
+      timeout
+    ])) as KernelMessage.IExecuteReplyMsg;
     if (errorText || reply?.content?.status !== 'ok') {
-      const content = reply?.content as KernelMessage.IReplyErrorContent | undefined;
+      const content = reply?.content as
+        KernelMessage.IReplyErrorContent | undefined;
       throw new CaptureError(
-        errorText ?? (content?.ename ? `${content.ename}: ${content.evalue}` : 'The kernel reported an error.'),
+        errorText ??
+          (content?.ename
+            ? `${content.ename}: ${content.evalue}`
+            : 'The kernel reported an error.'),
         'kernel_error'
       );
     }
     const payload = parseOutput(stdout, nonce);
     if (!payload) {
-      throw new CaptureError('The kernel did not print the environment.', 'bad_output');
+      throw new CaptureError(
+        'The kernel did not print the environment.',
+        'bad_output'
+      );
     }
     return toEnvironment(language, payload);
   } finally {

@@ -43,10 +43,14 @@ export interface IOpenbisMetadata {
   uploads: IUploadRecord[];
 }
 
-type MetadataHolder = Pick<INotebookModel, 'getMetadata' | 'setMetadata'>;
+export type MetadataHolder = Pick<
+  INotebookModel,
+  'getMetadata' | 'setMetadata'
+>;
 
 export function readOpenbisMetadata(model: MetadataHolder): IOpenbisMetadata {
-  const raw = model.getMetadata('openbis') as Partial<IOpenbisMetadata> | undefined;
+  const raw = model.getMetadata('openbis') as
+    Partial<IOpenbisMetadata> | undefined;
   return {
     downloads: Array.isArray(raw?.downloads) ? raw!.downloads : [],
     uploads: Array.isArray(raw?.uploads) ? raw!.uploads : []
@@ -54,13 +58,25 @@ export function readOpenbisMetadata(model: MetadataHolder): IOpenbisMetadata {
 }
 
 /** Add downloads; a data set downloaded again replaces its earlier record. */
-export function recordDownloads(model: MetadataHolder, records: IDownloadRecord[]): void {
+export function recordDownloads(
+  model: MetadataHolder,
+  records: IDownloadRecord[]
+): void {
   const current = readOpenbisMetadata(model);
   const replaced = new Set(records.map(r => r.permId));
-  const downloads = [...current.downloads.filter(d => !replaced.has(d.permId)), ...records];
-  model.setMetadata('openbis', { ...current, downloads } as unknown as PartialJSONObject);
+  const downloads = [
+    ...current.downloads.filter(d => !replaced.has(d.permId)),
+    ...records
+  ];
+  model.setMetadata('openbis', {
+    ...current,
+    downloads
+  } as unknown as PartialJSONObject);
 
-  const legacy = { ...((model.getMetadata('datasets') as Record<string, unknown> | undefined) ?? {}) };
+  const legacy = {
+    ...((model.getMetadata('datasets') as
+      Record<string, unknown> | undefined) ?? {})
+  };
   for (const record of records) {
     legacy[record.permId] = {
       permId: record.permId,
@@ -74,7 +90,10 @@ export function recordDownloads(model: MetadataHolder, records: IDownloadRecord[
   model.setMetadata('datasets', legacy as PartialJSONObject);
 }
 
-export function recordUpload(model: MetadataHolder, record: IUploadRecord): void {
+export function recordUpload(
+  model: MetadataHolder,
+  record: IUploadRecord
+): void {
   const current = readOpenbisMetadata(model);
   model.setMetadata('openbis', {
     ...current,
@@ -85,6 +104,8 @@ export function recordUpload(model: MetadataHolder, record: IUploadRecord): void
 /** permIds of data sets this notebook downloaded (from both metadata keys), newest last. */
 export function downloadedPermIds(model: MetadataHolder): string[] {
   const ours = readOpenbisMetadata(model).downloads.map(d => d.permId);
-  const legacy = Object.keys((model.getMetadata('datasets') as Record<string, unknown> | undefined) ?? {});
+  const legacy = Object.keys(
+    (model.getMetadata('datasets') as Record<string, unknown> | undefined) ?? {}
+  );
   return Array.from(new Set([...legacy, ...ours]));
 }

@@ -47,7 +47,10 @@ export class ConnectionModel {
           this._activeName = saved;
         }
       } catch (error) {
-        console.warn('openBIS bridge: could not read the remembered connection', error);
+        console.warn(
+          'openBIS bridge: could not read the remembered connection',
+          error
+        );
       }
     }
     await this.refresh(false);
@@ -59,7 +62,8 @@ export class ConnectionModel {
       this._connections = await listConnections(live);
       this._lastError = null;
     } catch (error) {
-      this._lastError = error instanceof ApiError ? error.message : String(error);
+      this._lastError =
+        error instanceof ApiError ? error.message : String(error);
     }
     if (!this._activeName && this._connections.length === 1) {
       this._activeName = this._connections[0].name;
@@ -114,7 +118,9 @@ export class ConnectionModel {
       this._changed.emit();
     }
     if (this._state) {
-      await (name === null ? this._state.remove(ACTIVE_KEY) : this._state.save(ACTIVE_KEY, name));
+      await (name === null
+        ? this._state.remove(ACTIVE_KEY)
+        : this._state.save(ACTIVE_KEY, name));
     }
   }
 

@@ -23,8 +23,12 @@ function progressText(job: IJob, options: ITrackOptions): string {
   const { trans } = options;
   const total = job.bytesTotal ?? 0;
   const files =
-    job.filesTotal !== null ? trans.__('%1 of %2 files', job.filesDone, job.filesTotal) : trans.__('preparing');
-  const bytes = total ? ` · ${formatBytes(job.bytesDone)} / ${formatBytes(total)}` : '';
+    job.filesTotal !== null
+      ? trans.__('%1 of %2 files', job.filesDone, job.filesTotal)
+      : trans.__('preparing');
+  const bytes = total
+    ? ` · ${formatBytes(job.bytesDone)} / ${formatBytes(total)}`
+    : '';
   return `${options.title}: ${files}${bytes}`;
 }
 
@@ -32,7 +36,10 @@ function progressText(job: IJob, options: ITrackOptions): string {
  * Resolves with the finished job (succeeded, failed or cancelled); the
  * notification then shows the outcome and stays until dismissed.
  */
-export async function trackJob<R>(job: IJob<R>, options: ITrackOptions): Promise<IJob<R>> {
+export async function trackJob<R>(
+  job: IJob<R>,
+  options: ITrackOptions
+): Promise<IJob<R>> {
   const { trans } = options;
   let cancelling = false;
   const id = Notification.emit(progressText(job, options), 'in-progress', {
@@ -48,8 +55,14 @@ export async function trackJob<R>(job: IJob<R>, options: ITrackOptions): Promise
             return;
           }
           cancelling = true;
-          cancelJob(job.id).catch(error => console.warn('openBIS bridge: cancel failed', error));
-          Notification.update({ id, message: trans.__('%1: cancelling…', options.title), type: 'in-progress' });
+          cancelJob(job.id).catch(error =>
+            console.warn('openBIS bridge: cancel failed', error)
+          );
+          Notification.update({
+            id,
+            message: trans.__('%1: cancelling…', options.title),
+            type: 'in-progress'
+          });
         }
       }
     ]
@@ -61,14 +74,21 @@ export async function trackJob<R>(job: IJob<R>, options: ITrackOptions): Promise
     } catch (error) {
       Notification.update({
         id,
-        message: trans.__('%1: lost track of the job: %2', options.title, describeError(error, trans).message),
+        message: trans.__(
+          '%1: lost track of the job: %2',
+          options.title,
+          describeError(error, trans).message
+        ),
         type: 'error',
         autoClose: false,
         actions: []
       });
       throw error;
     }
-    if (!cancelling && (current.state === 'queued' || current.state === 'running')) {
+    if (
+      !cancelling &&
+      (current.state === 'queued' || current.state === 'running')
+    ) {
       const total = current.bytesTotal ?? 0;
       Notification.update({
         id,
@@ -86,7 +106,11 @@ export async function trackJob<R>(job: IJob<R>, options: ITrackOptions): Promise
       message:
         current.state === 'cancelled'
           ? trans.__('%1: cancelled', options.title)
-          : trans.__('%1 failed: %2', options.title, current.error?.message ?? trans.__('unknown error')),
+          : trans.__(
+              '%1 failed: %2',
+              options.title,
+              current.error?.message ?? trans.__('unknown error')
+            ),
       type: current.state === 'cancelled' ? 'warning' : 'error',
       autoClose: current.state === 'cancelled' ? 5000 : false,
       actions: []

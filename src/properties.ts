@@ -15,7 +15,16 @@ export function propertyKey(code: string): string {
   return `properties.${code}`;
 }
 
-export type InputKind = 'select' | 'integer' | 'real' | 'checkbox' | 'date' | 'datetime' | 'textarea' | 'url' | 'text';
+export type InputKind =
+  | 'select'
+  | 'integer'
+  | 'real'
+  | 'checkbox'
+  | 'date'
+  | 'datetime'
+  | 'textarea'
+  | 'url'
+  | 'text';
 
 /** Which widget shows a property of this data type. */
 export function inputKind(property: IPropertyType): InputKind {
@@ -53,7 +62,11 @@ const INTEGER_RE = /^[+-]?\d+$/;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$/;
 
-export function coerceValue(property: IPropertyType, raw: FormValue | undefined, trans: TranslationBundle): ICoerced {
+export function coerceValue(
+  property: IPropertyType,
+  raw: FormValue | undefined,
+  trans: TranslationBundle
+): ICoerced {
   const kind = inputKind(property);
   if (kind === 'checkbox') {
     if (raw === true || raw === 'true') {
@@ -73,20 +86,28 @@ export function coerceValue(property: IPropertyType, raw: FormValue | undefined,
         : { error: trans.__('Enter a whole number.') };
     case 'real': {
       const number = Number(text);
-      return text !== '' && Number.isFinite(number) ? { value: number } : { error: trans.__('Enter a number.') };
+      return text !== '' && Number.isFinite(number)
+        ? { value: number }
+        : { error: trans.__('Enter a number.') };
     }
     case 'date':
       return DATE_RE.test(text) && !Number.isNaN(Date.parse(text))
         ? { value: text }
         : { error: trans.__('Enter a date (YYYY-MM-DD).') };
     case 'datetime':
-      return TIMESTAMP_RE.test(text) ? { value: text.replace('T', ' ') } : { error: trans.__('Enter a date and time.') };
+      return TIMESTAMP_RE.test(text)
+        ? { value: text.replace('T', ' ') }
+        : { error: trans.__('Enter a date and time.') };
     case 'select': {
       const term = property.terms.find(t => t.code === text.toUpperCase());
-      return term ? { value: term.code } : { error: trans.__('Choose one of the listed terms.') };
+      return term
+        ? { value: term.code }
+        : { error: trans.__('Choose one of the listed terms.') };
     }
     case 'url':
-      return /^(https?|ftp):\/\/\S+$/.test(text) ? { value: text } : { error: trans.__('Enter an http(s) link.') };
+      return /^(https?|ftp):\/\/\S+$/.test(text)
+        ? { value: text }
+        : { error: trans.__('Enter an http(s) link.') };
     default:
       return { value: typeof raw === 'string' ? raw : text };
   }
@@ -117,7 +138,10 @@ export function validateProperties(
 }
 
 /** Properties grouped by their assignment's section, in masterdata order. */
-export function sections(type: IDataSetType, fallback: string): [string, IPropertyType[]][] {
+export function sections(
+  type: IDataSetType,
+  fallback: string
+): [string, IPropertyType[]][] {
   const groups = new Map<string, IPropertyType[]>();
   for (const property of type.properties) {
     const name = property.section || fallback;

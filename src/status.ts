@@ -6,7 +6,10 @@ import { TranslationBundle } from '@jupyterlab/translation';
 
 import { ConnectionStatus } from './types';
 
-export function statusLabel(status: ConnectionStatus | null, trans: TranslationBundle): string {
+export function statusLabel(
+  status: ConnectionStatus | null,
+  trans: TranslationBundle
+): string {
   switch (status) {
     case 'connected':
       return trans.__('Connected');

@@ -13,6 +13,7 @@ export namespace CommandIDs {
   export const connect = 'openbis-bridge:connect';
   export const download = 'openbis-bridge:download';
   export const save = 'openbis-bridge:save';
+  export const insertCode = 'openbis-bridge:insert-code';
 }
 
 /** `GET /openbis-bridge/status` */

@@ -158,7 +158,8 @@ export interface IDataSetType {
   properties: IPropertyType[];
 }
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+export type JobState =
+  'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface IJobError {
   message: string;
@@ -230,4 +231,21 @@ export interface IEnvFilesRequest {
   notebookPath: string;
   requirements?: string;
   runtime?: string;
+}
+
+/** One record a kernel queued for an open notebook (`GET /provenance`). */
+export interface IPendingRecord<R> {
+  id: string;
+  created?: number;
+  record: R;
+}
+
+/**
+ * `GET /provenance?path=…`; the records have the shapes of `src/metadata.ts`
+ * (kept as plain JSON here so this module does not depend on the notebook).
+ */
+export interface IPendingProvenance {
+  path: string;
+  downloads: IPendingRecord<unknown>[];
+  uploads: IPendingRecord<unknown>[];
 }

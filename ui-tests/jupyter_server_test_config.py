@@ -2,8 +2,9 @@
 
 Starts an openbis-sandbox (a local openBIS) for the session and points the
 bridge at it. The sandbox's URL and CA certificate are written to
-``sandbox.json`` beside this file so the Playwright tests can check results
-through pybis and set faults on the sandbox.
+``sandbox-<port>.json`` beside this file so the Playwright tests can check
+results through pybis and set faults on the sandbox; one file per port, so a
+JupyterLab and a Notebook 7 run can share the folder.
 """
 
 import atexit
@@ -41,7 +42,7 @@ c.OpenBISBridge.connections_file = str(_work / "connections.json")  # noqa: F821
 c.OpenBISBridge.read_legacy_connections = False  # noqa: F821
 c.OpenBISBridge.read_environment = False  # noqa: F821
 
-(HERE / "sandbox.json").write_text(
+(HERE / f"sandbox-{c.ServerApp.port}.json").write_text(  # noqa: F821
     json.dumps(
         {
             "url": sandbox.url,

@@ -1,18 +1,17 @@
 /**
- * The same flows in Notebook 7 (`jupyter notebook`), run with
- * `jlpm playwright test -c playwright-notebook.config.js`. Needs the `notebook`
- * package in the environment.
+ * The same flows in Notebook 7 (`jupyter notebook`): `jlpm test:notebook`.
+ * Needs the `notebook` package (>=7) in the environment. Its own port
+ * (GALATA_NOTEBOOK_PORT, default 8889), artifacts in test-results-notebook/ and
+ * report in playwright-report-notebook/, so it never collides with the
+ * JupyterLab run.
  */
-const labConfig = require('./playwright.config');
+const { makeConfig } = require('./playwright.config');
 
-const port = process.env.GALATA_PORT || '8888';
-
-module.exports = {
-  ...labConfig,
+module.exports = makeConfig({
+  app: 'notebook',
+  port: process.env.GALATA_NOTEBOOK_PORT || '8889',
   testDir: './notebook7',
-  webServer: {
-    ...labConfig.webServer,
-    command: 'jupyter notebook --config jupyter_server_test_config.py',
-    url: `http://localhost:${port}/tree`
-  }
-};
+  outputDir: './test-results-notebook',
+  htmlFolder: './playwright-report-notebook',
+  landing: 'tree'
+});

@@ -17,11 +17,16 @@ function settingsAnswering(
   respond: (url: string, init?: RequestInit) => Response | Promise<Response>
 ): { settings: ServerConnection.ISettings; calls: string[] } {
   const calls: string[] = [];
-  const fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = typeof input === 'string' ? input : (input as Request).url ?? String(input);
-    calls.push(url);
-    return respond(url, init);
-  });
+  const fetch = jest.fn(
+    async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url =
+        typeof input === 'string'
+          ? input
+          : ((input as Request).url ?? String(input));
+      calls.push(url);
+      return respond(url, init);
+    }
+  );
   const settings = ServerConnection.makeSettings({
     baseUrl: 'http://localhost:8888/',
     fetch: fetch as unknown as typeof window.fetch
@@ -55,7 +60,9 @@ describe('requestAPI', () => {
     expect(status.version).toBe('0.1.0');
     expect(status.pybis_version).toBe('1.37.5');
     // GET requests carry a cache-busting query parameter.
-    expect(calls[0]).toMatch(/^http:\/\/localhost:8888\/openbis-bridge\/status(\?\d+)?$/);
+    expect(calls[0]).toMatch(
+      /^http:\/\/localhost:8888\/openbis-bridge\/status(\?\d+)?$/
+    );
   });
 
   it("unwraps a server error into an ApiError with the server's message", async () => {
@@ -69,7 +76,11 @@ describe('requestAPI', () => {
         401
       )
     );
-    const failure = requestAPI('connections/demo/login', { method: 'POST' }, settings);
+    const failure = requestAPI(
+      'connections/demo/login',
+      { method: 'POST' },
+      settings
+    );
     await expect(failure).rejects.toBeInstanceOf(ApiError);
     await expect(failure).rejects.toMatchObject({
       message: 'Wrong user name or password for connection "demo".',
@@ -104,8 +115,12 @@ describe('requestAPI', () => {
   });
 
   it('rejects a success answer that is not JSON', async () => {
-    const { settings } = settingsAnswering(() => new Response('not json', { status: 200 }));
-    await expect(requestAPI('status', {}, settings)).rejects.toThrow('invalid JSON');
+    const { settings } = settingsAnswering(
+      () => new Response('not json', { status: 200 })
+    );
+    await expect(requestAPI('status', {}, settings)).rejects.toThrow(
+      'invalid JSON'
+    );
   });
 });
 
@@ -113,12 +128,14 @@ describe('typed wrappers', () => {
   function recording(body: unknown, status = 200) {
     const calls: string[] = [];
     const inits: { method: string; body: string }[] = [];
-    const fetch = jest.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const request = new Request(input as RequestInfo, init);
-      calls.push(request.url);
-      inits.push({ method: request.method, body: await request.text() });
-      return json(body, status);
-    });
+    const fetch = jest.fn(
+      async (input: RequestInfo | URL, init?: RequestInit) => {
+        const request = new Request(input as RequestInfo, init);
+        calls.push(request.url);
+        inits.push({ method: request.method, body: await request.text() });
+        return json(body, status);
+      }
+    );
     const settings = ServerConnection.makeSettings({
       baseUrl: 'http://localhost:8888/',
       fetch: fetch as unknown as typeof window.fetch
@@ -134,23 +151,48 @@ describe('typed wrappers', () => {
   });
 
   it('posts credentials as JSON to the encoded connection name', async () => {
-    const { settings, calls, inits } = recording({ name: 'my lab', status: 'connected' });
+    const { settings, calls, inits } = recording({
+      name: 'my lab',
+      status: 'connected'
+    });
     await login('my lab', { username: 'alice', password: 'pw' }, settings);
     expect(calls[0]).toContain('/openbis-bridge/connections/my%20lab/login');
     expect(inits[0]?.method).toBe('POST');
-    expect(JSON.parse(inits[0].body)).toEqual({ username: 'alice', password: 'pw' });
+    expect(JSON.parse(inits[0].body)).toEqual({
+      username: 'alice',
+      password: 'pw'
+    });
   });
 
   it('builds browse and search queries, leaving out empty values', async () => {
-    const { settings, calls } = recording({ items: [], totalCount: 0, offset: 0, limit: 10, query: 'x', results: {} });
-    await listDataSets('lab', { experiment: '/S/P/E', sample: null }, { offset: 20, limit: 10 }, settings);
-    expect(calls[0]).toMatch(/connections\/lab\/datasets\?experiment=%2FS%2FP%2FE&offset=20&limit=10/);
+    const { settings, calls } = recording({
+      items: [],
+      totalCount: 0,
+      offset: 0,
+      limit: 10,
+      query: 'x',
+      results: {}
+    });
+    await listDataSets(
+      'lab',
+      { experiment: '/S/P/E', sample: null },
+      { offset: 20, limit: 10 },
+      settings
+    );
+    expect(calls[0]).toMatch(
+      /connections\/lab\/datasets\?experiment=%2FS%2FP%2FE&offset=20&limit=10/
+    );
     await search('lab', 'a b', ['experiment', 'sample'], {}, settings);
-    expect(calls[1]).toMatch(/connections\/lab\/search\?q=a%20b&kinds=experiment%2Csample/);
+    expect(calls[1]).toMatch(
+      /connections\/lab\/search\?q=a%20b&kinds=experiment%2Csample/
+    );
   });
 
   it('long-polls and cancels jobs', async () => {
-    const { settings, calls, inits } = recording({ id: 'j1', state: 'running' });
+    const { settings, calls, inits } = recording({
+      id: 'j1',
+      state: 'running'
+    });
     await getJob('j1', 2, settings);
     await cancelJob('j1', settings);
     expect(calls[0]).toMatch(/\/openbis-bridge\/jobs\/j1\?wait=2/);
@@ -159,13 +201,24 @@ describe('typed wrappers', () => {
 
   it('surfaces per-field validation errors of a save', async () => {
     const { settings } = recording(
-      { message: 'some property values are invalid', reason: 'invalid_input', fields: { 'properties.$NAME': 'required' } },
+      {
+        message: 'some property values are invalid',
+        reason: 'invalid_input',
+        fields: { 'properties.$NAME': 'required' }
+      },
       400
     );
     const error = await failureOf(
       startSave(
         'lab',
-        { notebookPath: 'a.ipynb', type: 'T', parents: [], properties: {}, files: [], includeEnvironment: true },
+        {
+          notebookPath: 'a.ipynb',
+          type: 'T',
+          parents: [],
+          properties: {},
+          files: [],
+          includeEnvironment: true
+        },
         settings
       )
     );

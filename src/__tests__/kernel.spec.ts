@@ -1,7 +1,14 @@
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { Signal } from '@lumino/signaling';
 
-import { captureEnvironment, CaptureError, MARKER, parseOutput, requirementsText, toEnvironment } from '../kernel';
+import {
+  captureEnvironment,
+  CaptureError,
+  MARKER,
+  parseOutput,
+  requirementsText,
+  toEnvironment
+} from '../kernel';
 
 type Step = { stdout?: string; error?: { ename: string; evalue: string } };
 
@@ -9,7 +16,10 @@ type Step = { stdout?: string; error?: { ename: string; evalue: string } };
  * A kernel whose `requestExecute` replays IOPub messages and then a reply,
  * or never replies (`hang`) to exercise the timeout.
  */
-function fakeKernel(steps: Step[], options: { status?: 'ok' | 'error'; hang?: boolean } = {}) {
+function fakeKernel(
+  steps: Step[],
+  options: { status?: 'ok' | 'error'; hang?: boolean } = {}
+) {
   const requests: KernelMessage.IExecuteRequestMsg['content'][] = [];
   const kernel = {
     statusChanged: new Signal<unknown, Kernel.Status>({}),
@@ -45,7 +55,9 @@ function fakeKernel(steps: Step[], options: { status?: 'ok' | 'error'; hang?: bo
           }
         }
         if (!options.hang) {
-          resolveDone({ content: { status: options.status ?? 'ok', execution_count: null } });
+          resolveDone({
+            content: { status: options.status ?? 'ok', execution_count: null }
+          });
         }
       }, 0);
       return future;
@@ -64,8 +76,14 @@ const payload = (nonce: string, extra: Record<string, unknown> = {}) =>
 
 describe('captureEnvironment', () => {
   it('runs visibly without history and reads the answer carrying its nonce', async () => {
-    const { kernel, requests } = fakeKernel([{ stdout: 'user output\n' }, { stdout: payload('n1') }]);
-    const env = await captureEnvironment(kernel, { language: 'python', nonce: 'n1' });
+    const { kernel, requests } = fakeKernel([
+      { stdout: 'user output\n' },
+      { stdout: payload('n1') }
+    ]);
+    const env = await captureEnvironment(kernel, {
+      language: 'python',
+      nonce: 'n1'
+    });
     expect(requests[0].silent).toBe(false);
     expect(requests[0].store_history).toBe(false);
     expect(requests[0].code).toContain('importlib.metadata');
@@ -77,55 +95,88 @@ describe('captureEnvironment', () => {
 
   it('joins output split over several stream messages', async () => {
     const line = payload('n2');
-    const { kernel } = fakeKernel([{ stdout: line.slice(0, 20) }, { stdout: line.slice(20) }]);
-    const env = await captureEnvironment(kernel, { language: 'python', nonce: 'n2' });
+    const { kernel } = fakeKernel([
+      { stdout: line.slice(0, 20) },
+      { stdout: line.slice(20) }
+    ]);
+    const env = await captureEnvironment(kernel, {
+      language: 'python',
+      nonce: 'n2'
+    });
     expect(env.requirements).toHaveLength(2);
   });
 
   it('never takes an answer with another nonce (a stale or earlier result)', async () => {
     const { kernel } = fakeKernel([{ stdout: payload('old') }]);
-    await expect(captureEnvironment(kernel, { language: 'python', nonce: 'new' })).rejects.toMatchObject({
+    await expect(
+      captureEnvironment(kernel, { language: 'python', nonce: 'new' })
+    ).rejects.toMatchObject({
       kind: 'bad_output'
     });
   });
 
   it('reports a kernel error with its name and value', async () => {
-    const { kernel } = fakeKernel([{ error: { ename: 'ImportError', evalue: 'no importlib' } }], { status: 'error' });
-    const failure = captureEnvironment(kernel, { language: 'python', nonce: 'n3' });
+    const { kernel } = fakeKernel(
+      [{ error: { ename: 'ImportError', evalue: 'no importlib' } }],
+      { status: 'error' }
+    );
+    const failure = captureEnvironment(kernel, {
+      language: 'python',
+      nonce: 'n3'
+    });
     await expect(failure).rejects.toBeInstanceOf(CaptureError);
-    await expect(failure).rejects.toMatchObject({ kind: 'kernel_error', message: 'ImportError: no importlib' });
+    await expect(failure).rejects.toMatchObject({
+      kind: 'kernel_error',
+      message: 'ImportError: no importlib'
+    });
   });
 
   it('times out when the kernel does not answer', async () => {
     const { kernel } = fakeKernel([], { hang: true });
-    await expect(captureEnvironment(kernel, { language: 'python', timeoutMs: 20 })).rejects.toMatchObject({
+    await expect(
+      captureEnvironment(kernel, { language: 'python', timeoutMs: 20 })
+    ).rejects.toMatchObject({
       kind: 'timeout'
     });
   });
 
   it('gives up when the kernel restarts instead of waiting for the timeout', async () => {
     const { kernel } = fakeKernel([], { hang: true });
-    const failure = captureEnvironment(kernel, { language: 'python', timeoutMs: 60000 });
+    const failure = captureEnvironment(kernel, {
+      language: 'python',
+      timeoutMs: 60000
+    });
     (kernel.statusChanged as Signal<unknown, Kernel.Status>).emit('restarting');
     await expect(failure).rejects.toMatchObject({ kind: 'kernel_error' });
   });
 
   it('refuses kernels of other languages without running anything', async () => {
     const { kernel, requests } = fakeKernel([]);
-    await expect(captureEnvironment(kernel, { language: 'julia' })).rejects.toMatchObject({ kind: 'unsupported' });
+    await expect(
+      captureEnvironment(kernel, { language: 'julia' })
+    ).rejects.toMatchObject({ kind: 'unsupported' });
     expect(requests).toHaveLength(0);
   });
 
   it('refuses when there is no kernel', async () => {
-    await expect(captureEnvironment(null, { language: 'python' })).rejects.toMatchObject({ kind: 'no_kernel' });
+    await expect(
+      captureEnvironment(null, { language: 'python' })
+    ).rejects.toMatchObject({ kind: 'no_kernel' });
   });
 
   it('captures R packages and the R runtime with its release date', async () => {
     const line = `${MARKER}r1 ${JSON.stringify({ packages: { ggplot2: '3.5.1' }, local: [], version: '4.3', date: '2024-02-29' })}\n`;
     const { kernel, requests } = fakeKernel([{ stdout: line }]);
-    const env = await captureEnvironment(kernel, { language: 'R', nonce: 'r1' });
+    const env = await captureEnvironment(kernel, {
+      language: 'R',
+      nonce: 'r1'
+    });
     expect(requests[0].code).toContain('installed.packages');
-    expect(env).toMatchObject({ language: 'r', runtime: 'r-4.3-2024-02-29', requirements: ['ggplot2==3.5.1'] });
+    expect(env).toMatchObject({
+      language: 'r',
+      runtime: 'r-4.3-2024-02-29',
+      requirements: ['ggplot2==3.5.1']
+    });
   });
 });
 
@@ -136,7 +187,9 @@ describe('environment formatting', () => {
       local: ['c @ git+https://example.org/c'],
       version: '3.11'
     });
-    expect(requirementsText(env)).toBe('a==2\nb==1\n# Installed from a local folder or a VCS (not reproducible from an index):\n# c @ git+https://example.org/c\n');
+    expect(requirementsText(env)).toBe(
+      'a==2\nb==1\n# Installed from a local folder or a VCS (not reproducible from an index):\n# c @ git+https://example.org/c\n'
+    );
   });
 
   it('ignores malformed answers', () => {

@@ -1,4 +1,9 @@
-import { downloadedPermIds, readOpenbisMetadata, recordDownloads, recordUpload } from '../metadata';
+import {
+  downloadedPermIds,
+  readOpenbisMetadata,
+  recordDownloads,
+  recordUpload
+} from '../metadata';
 
 function fakeModel(initial: Record<string, unknown> = {}) {
   const store: Record<string, unknown> = { ...initial };
@@ -27,7 +32,9 @@ describe('notebook metadata', () => {
     const model = fakeModel({ datasets: { OLD: { permId: 'OLD' } } });
     recordDownloads(model as any, [record('1-1'), record('2-2')]);
     recordDownloads(model as any, [record('1-1')]);
-    expect(readOpenbisMetadata(model as any).downloads.map(d => d.permId)).toEqual(['2-2', '1-1']);
+    expect(
+      readOpenbisMetadata(model as any).downloads.map(d => d.permId)
+    ).toEqual(['2-2', '1-1']);
     expect(model.store.datasets).toMatchObject({
       OLD: { permId: 'OLD' },
       '1-1': { permId: '1-1', path: 'data/1-1', files: ['data/1-1/a.csv'] }

@@ -1,11 +1,20 @@
 import { nullTranslator } from '@jupyterlab/translation';
 
-import { coerceValue, inputKind, sections, validateProperties } from '../properties';
+import {
+  coerceValue,
+  inputKind,
+  sections,
+  validateProperties
+} from '../properties';
 import { IDataSetType, IPropertyType } from '../types';
 
 const trans = nullTranslator.load('test');
 
-function prop(code: string, dataType: string, extra: Partial<IPropertyType> = {}): IPropertyType {
+function prop(
+  code: string,
+  dataType: string,
+  extra: Partial<IPropertyType> = {}
+): IPropertyType {
   return {
     code,
     label: code,
@@ -24,7 +33,13 @@ function prop(code: string, dataType: string, extra: Partial<IPropertyType> = {}
 const kernel = prop('KERNEL', 'CONTROLLEDVOCABULARY', {
   section: 'Details',
   terms: [
-    { code: 'PYTHON3', label: 'Python 3', description: null, ordinal: 1, official: true },
+    {
+      code: 'PYTHON3',
+      label: 'Python 3',
+      description: null,
+      ordinal: 1,
+      official: true
+    },
     { code: 'R', label: 'R', description: null, ordinal: 2, official: true }
   ]
 });
@@ -59,7 +74,9 @@ describe('property widgets', () => {
   });
 
   it('groups by section in masterdata order', () => {
-    expect(sections(type, 'Other').map(([name, props]) => [name, props.length])).toEqual([
+    expect(
+      sections(type, 'Other').map(([name, props]) => [name, props.length])
+    ).toEqual([
       ['General', 1],
       ['Details', 4],
       ['Other', 3]
@@ -99,7 +116,12 @@ describe('coercion', () => {
   it('reports every invalid field under the server key, and a missing mandatory one', () => {
     const { errors, properties } = validateProperties(
       type,
-      { REPLICATES: '2.5', TEMPERATURE: 'warm', DAY: '11/02/2025', KERNEL: 'COBOL' },
+      {
+        REPLICATES: '2.5',
+        TEMPERATURE: 'warm',
+        DAY: '11/02/2025',
+        KERNEL: 'COBOL'
+      },
       trans
     );
     expect(errors).toEqual({
@@ -115,11 +137,17 @@ describe('coercion', () => {
   it('leaves empty optional fields and unticked optional checkboxes out', () => {
     expect(coerceValue(prop('X', 'INTEGER'), '  ', trans)).toEqual({});
     expect(coerceValue(prop('B', 'BOOLEAN'), false, trans)).toEqual({});
-    expect(coerceValue(prop('B', 'BOOLEAN', { mandatory: true }), false, trans)).toEqual({ value: false });
+    expect(
+      coerceValue(prop('B', 'BOOLEAN', { mandatory: true }), false, trans)
+    ).toEqual({ value: false });
   });
 
   it('checks links', () => {
-    expect(coerceValue(prop('L', 'HYPERLINK'), 'example.org', trans).error).toBe('Enter an http(s) link.');
-    expect(coerceValue(prop('L', 'HYPERLINK'), 'https://example.org', trans).value).toBe('https://example.org');
+    expect(
+      coerceValue(prop('L', 'HYPERLINK'), 'example.org', trans).error
+    ).toBe('Enter an http(s) link.');
+    expect(
+      coerceValue(prop('L', 'HYPERLINK'), 'https://example.org', trans).value
+    ).toBe('https://example.org');
   });
 });

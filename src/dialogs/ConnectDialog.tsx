@@ -6,13 +6,25 @@ import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import { createConnection, deleteConnection, login, logout, updateConnection } from '../api';
+import {
+  createConnection,
+  deleteConnection,
+  login,
+  logout,
+  updateConnection
+} from '../api';
 import { describeError } from '../errors';
 import { ConnectionModel } from '../model';
 import { statusClass, statusLabel } from '../status';
 import { AuthMethod, IConnection } from '../types';
 import { describedBy, ErrorBanner, Field, uniqueId } from './fields';
-import { checkProfile, IProfileValues, ProfileForm, profileValues, toProfileFields } from './ProfileForm';
+import {
+  checkProfile,
+  IProfileValues,
+  ProfileForm,
+  profileValues,
+  toProfileFields
+} from './ProfileForm';
 import { IEnterAware, showSubmitDialog } from './submitDialog';
 
 interface ICredentials {
@@ -28,7 +40,10 @@ interface IProfileEdit {
   message: string | null;
 }
 
-class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials>, IEnterAware {
+class ConnectBody
+  extends ReactWidget
+  implements Dialog.IBodyWidget<ICredentials>, IEnterAware
+{
   constructor(
     private readonly _model: ConnectionModel,
     private readonly _trans: TranslationBundle
@@ -50,10 +65,17 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
   }
 
   getValue(): ICredentials {
-    return { method: this._method, username: this._username, secret: this._secret };
+    return {
+      method: this._method,
+      username: this._username,
+      secret: this._secret
+    };
   }
 
-  showProblem(message: string | null, fields: Record<string, string> = {}): void {
+  showProblem(
+    message: string | null,
+    fields: Record<string, string> = {}
+  ): void {
     this._message = message;
     this._fields = fields;
     this._progress = null;
@@ -75,7 +97,8 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
 
   private _onModelChanged(): void {
     if (!this._model.connections.some(c => c.name === this._selected)) {
-      this._selected = this._model.activeName ?? this._model.connections[0]?.name ?? null;
+      this._selected =
+        this._model.activeName ?? this._model.connections[0]?.name ?? null;
     }
     this.update();
   }
@@ -108,7 +131,12 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
 
   private _openProfile(existing: IConnection | null): void {
     this._confirmRemove = null;
-    this._profile = { existing, values: profileValues(existing), errors: {}, message: null };
+    this._profile = {
+      existing,
+      values: profileValues(existing),
+      errors: {},
+      message: null
+    };
     this.update();
   }
 
@@ -134,7 +162,11 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
       this._select(saved.name);
     } catch (error) {
       const problem = describeError(error, this._trans);
-      this._profile = { ...edit, errors: problem.fields, message: problem.message };
+      this._profile = {
+        ...edit,
+        errors: problem.fields,
+        message: problem.message
+      };
       this.update();
     }
   }
@@ -167,14 +199,18 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
           <p>{trans.__('No openBIS connection yet. Add one to start.')}</p>
         ) : (
           <table className="jp-OpenbisBridge-table jp-OpenbisBridge-connections">
-            <caption className="jp-OpenbisBridge-caption">{trans.__('openBIS connections')}</caption>
+            <caption className="jp-OpenbisBridge-caption">
+              {trans.__('openBIS connections')}
+            </caption>
             <thead>
               <tr>
                 <th scope="col">{trans.__('Connection')}</th>
                 <th scope="col">{trans.__('URL')}</th>
                 <th scope="col">{trans.__('Status')}</th>
                 <th scope="col">
-                  <span className="jp-OpenbisBridge-visuallyHidden">{trans.__('Actions')}</span>
+                  <span className="jp-OpenbisBridge-visuallyHidden">
+                    {trans.__('Actions')}
+                  </span>
                 </th>
               </tr>
             </thead>
@@ -182,15 +218,23 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
           </table>
         )}
         <div className="jp-OpenbisBridge-actions">
-          <button className="jp-mod-styled jp-mod-reject" onClick={() => this._openProfile(null)}>
+          <button
+            className="jp-mod-styled jp-mod-reject"
+            onClick={() => this._openProfile(null)}
+          >
             {trans.__('Add connection…')}
           </button>
-          <button className="jp-mod-styled jp-mod-reject" onClick={() => void this._model.refresh(true)}>
+          <button
+            className="jp-mod-styled jp-mod-reject"
+            onClick={() => void this._model.refresh(true)}
+          >
             {trans.__('Refresh status')}
           </button>
         </div>
         {this._renderConfirmRemove()}
-        {this._profile ? this._renderProfile(this._profile) : this._renderLogin()}
+        {this._profile
+          ? this._renderProfile(this._profile)
+          : this._renderLogin()}
       </div>
     );
   }
@@ -199,7 +243,11 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
     const trans = this._trans;
     const radioId = `${this._ids.radio}-${c.name}`;
     return (
-      <tr key={c.name} className={c.name === this._selected ? 'jp-mod-selected' : ''} data-connection={c.name}>
+      <tr
+        key={c.name}
+        className={c.name === this._selected ? 'jp-mod-selected' : ''}
+        data-connection={c.name}
+      >
         <td>
           <input
             type="radio"
@@ -215,19 +263,31 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
         </td>
         <td className="jp-OpenbisBridge-url">{c.url}</td>
         <td>
-          <span className={statusClass(c.status)}>{statusLabel(c.status, trans)}</span>
+          <span className={statusClass(c.status)}>
+            {statusLabel(c.status, trans)}
+          </span>
           {c.status === 'connected' && c.username ? (
-            <span className="jp-OpenbisBridge-muted"> {trans.__('as %1', c.username)}</span>
+            <span className="jp-OpenbisBridge-muted">
+              {' '}
+              {trans.__('as %1', c.username)}
+            </span>
           ) : null}
-          {c.message && c.status !== 'connected' ? <div className="jp-OpenbisBridge-muted">{c.message}</div> : null}
+          {c.message && c.status !== 'connected' ? (
+            <div className="jp-OpenbisBridge-muted">{c.message}</div>
+          ) : null}
           {!c.verifyCertificates ? (
-            <div className="jp-OpenbisBridge-warning">{trans.__('Certificate not verified')}</div>
+            <div className="jp-OpenbisBridge-warning">
+              {trans.__('Certificate not verified')}
+            </div>
           ) : null}
         </td>
         <td>
           <div className="jp-OpenbisBridge-rowActions">
             {c.status === 'connected' ? (
-              <button className="jp-mod-styled jp-mod-reject" onClick={() => void this._logout(c)}>
+              <button
+                className="jp-mod-styled jp-mod-reject"
+                onClick={() => void this._logout(c)}
+              >
                 {trans.__('Log out')}
               </button>
             ) : null}
@@ -253,7 +313,10 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
                 </button>
               </>
             ) : (
-              <span className="jp-OpenbisBridge-muted" title={trans.__('Defined in the server configuration')}>
+              <span
+                className="jp-OpenbisBridge-muted"
+                title={trans.__('Defined in the server configuration')}
+              >
                 {trans.__('read-only')}
               </span>
             )}
@@ -287,13 +350,25 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
 
   private _renderConfirmRemove(): JSX.Element | null {
     const trans = this._trans;
-    const target = this._model.connections.find(c => c.name === this._confirmRemove);
+    const target = this._model.connections.find(
+      c => c.name === this._confirmRemove
+    );
     if (!target) {
       return null;
     }
     return (
-      <div className="jp-OpenbisBridge-error jp-OpenbisBridge-confirm" role="alertdialog" aria-label={trans.__('Remove connection')}>
-        <span>{trans.__('Remove the connection "%1" (%2)? Its session is closed.', target.name, target.url)}</span>
+      <div
+        className="jp-OpenbisBridge-error jp-OpenbisBridge-confirm"
+        role="alertdialog"
+        aria-label={trans.__('Remove connection')}
+      >
+        <span>
+          {trans.__(
+            'Remove the connection "%1" (%2)? Its session is closed.',
+            target.name,
+            target.url
+          )}
+        </span>
         <div className="jp-OpenbisBridge-actions">
           <button
             className="jp-mod-styled jp-mod-reject"
@@ -304,7 +379,10 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
           >
             {trans.__('Keep')}
           </button>
-          <button className="jp-mod-styled jp-mod-warn" onClick={() => void this._remove(target)}>
+          <button
+            className="jp-mod-styled jp-mod-warn"
+            onClick={() => void this._remove(target)}
+          >
             {trans.__('Remove')}
           </button>
         </div>
@@ -344,13 +422,19 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
               this.update();
             }}
           >
-            <option value="password">{trans.__('Username and password')}</option>
+            <option value="password">
+              {trans.__('Username and password')}
+            </option>
             <option value="pat">{trans.__('Personal access token')}</option>
             <option value="sessionToken">{trans.__('Session token')}</option>
           </select>
         </Field>
         {this._method === 'password' ? (
-          <Field id={this._ids.username} label={trans.__('Username')} error={errors.username}>
+          <Field
+            id={this._ids.username}
+            label={trans.__('Username')}
+            error={errors.username}
+          >
             <input
               id={this._ids.username}
               className="jp-mod-styled"
@@ -370,7 +454,9 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
             className="jp-mod-styled"
             type="password"
             autoFocus
-            autoComplete={this._method === 'password' ? 'current-password' : 'off'}
+            autoComplete={
+              this._method === 'password' ? 'current-password' : 'off'
+            }
             value={this._secret}
             onChange={e => {
               this._secret = e.target.value;
@@ -411,7 +497,10 @@ class ConnectBody extends ReactWidget implements Dialog.IBodyWidget<ICredentials
  * Show the dialog. "Connect" logs in to the selected profile (or just selects
  * it when its session is alive and no secret was typed) and makes it active.
  */
-export async function showConnectDialog(model: ConnectionModel, trans: TranslationBundle): Promise<void> {
+export async function showConnectDialog(
+  model: ConnectionModel,
+  trans: TranslationBundle
+): Promise<void> {
   const body = new ConnectBody(model, trans);
   void model.refresh(true);
   await showSubmitDialog<ICredentials>({
@@ -446,7 +535,10 @@ export async function showConnectDialog(model: ConnectionModel, trans: Translati
       try {
         const request =
           credentials.method === 'password'
-            ? { username: credentials.username.trim() || undefined, password: credentials.secret }
+            ? {
+                username: credentials.username.trim() || undefined,
+                password: credentials.secret
+              }
             : { token: credentials.secret.trim() };
         model.update(await login(name, request));
         await model.setActive(name);

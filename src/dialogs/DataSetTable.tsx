@@ -11,7 +11,9 @@ import { IDataSet, IDataSetDetail } from '../types';
 export function archiveLabel(ds: IDataSet, trans: TranslationBundle): string {
   const status = ds.status ?? '';
   if (status === 'AVAILABLE') {
-    return ds.presentInArchive ? trans.__('Available (archived copy)') : trans.__('Available');
+    return ds.presentInArchive
+      ? trans.__('Available (archived copy)')
+      : trans.__('Available');
   }
   if (status === 'ARCHIVED') {
     return trans.__('Archived (unarchive first)');
@@ -45,7 +47,9 @@ export function DataSetTable(props: IDataSetTableProps): JSX.Element {
         <thead>
           <tr>
             <th scope="col">
-              <span className="jp-OpenbisBridge-visuallyHidden">{trans.__('Select')}</span>
+              <span className="jp-OpenbisBridge-visuallyHidden">
+                {trans.__('Select')}
+              </span>
             </th>
             <th scope="col">{trans.__('Name')}</th>
             <th scope="col">{trans.__('Type')}</th>
@@ -59,18 +63,23 @@ export function DataSetTable(props: IDataSetTableProps): JSX.Element {
           {items.length === 0 ? (
             <tr>
               <td colSpan={7} className="jp-OpenbisBridge-muted">
-                {props.loading ? trans.__('Loading…') : trans.__('No data sets here.')}
+                {props.loading
+                  ? trans.__('Loading…')
+                  : trans.__('No data sets here.')}
               </td>
             </tr>
           ) : (
             items.map(ds => {
               const checkboxId = `jp-OpenbisBridge-ds-${ds.permId}`;
-              const downloadable = ds.status === 'AVAILABLE' || ds.status === 'LOCKED';
+              const downloadable =
+                ds.status === 'AVAILABLE' || ds.status === 'LOCKED';
               return (
                 <tr
                   key={ds.permId}
                   data-permid={ds.permId}
-                  className={ds.permId === props.focused ? 'jp-mod-selected' : ''}
+                  className={
+                    ds.permId === props.focused ? 'jp-mod-selected' : ''
+                  }
                   onClick={() => props.onFocus(ds)}
                 >
                   <td>
@@ -84,13 +93,17 @@ export function DataSetTable(props: IDataSetTableProps): JSX.Element {
                     />
                   </td>
                   <td>
-                    <label htmlFor={checkboxId}>{ds.name || ds.code || ds.permId}</label>
+                    <label htmlFor={checkboxId}>
+                      {ds.name || ds.code || ds.permId}
+                    </label>
                     <div className="jp-OpenbisBridge-muted">{ds.permId}</div>
                   </td>
                   <td>{ds.type ?? '–'}</td>
                   <td>{ds.registrator ?? '–'}</td>
                   <td>{formatDate(ds.registrationDate)}</td>
-                  <td className="jp-OpenbisBridge-number">{formatBytes(ds.size)}</td>
+                  <td className="jp-OpenbisBridge-number">
+                    {formatBytes(ds.size)}
+                  </td>
                   <td>{archiveLabel(ds, trans)}</td>
                 </tr>
               );
@@ -100,7 +113,9 @@ export function DataSetTable(props: IDataSetTableProps): JSX.Element {
       </table>
       <div className="jp-OpenbisBridge-pager">
         <span>
-          {totalCount ? trans.__('%1–%2 of %3', offset + 1, last, totalCount) : trans.__('0 data sets')}
+          {totalCount
+            ? trans.__('%1–%2 of %3', offset + 1, last, totalCount)
+            : trans.__('0 data sets')}
         </span>
         <button
           className="jp-mod-styled jp-mod-reject"
@@ -128,7 +143,11 @@ export function FilePreview(props: {
 }): JSX.Element {
   const { trans, detail } = props;
   if (props.loading) {
-    return <div className="jp-OpenbisBridge-preview jp-OpenbisBridge-muted">{trans.__('Loading files…')}</div>;
+    return (
+      <div className="jp-OpenbisBridge-preview jp-OpenbisBridge-muted">
+        {trans.__('Loading files…')}
+      </div>
+    );
   }
   if (!detail) {
     return (
@@ -138,7 +157,10 @@ export function FilePreview(props: {
     );
   }
   return (
-    <div className="jp-OpenbisBridge-preview" aria-label={trans.__('Files of %1', detail.permId)}>
+    <div
+      className="jp-OpenbisBridge-preview"
+      aria-label={trans.__('Files of %1', detail.permId)}
+    >
       <div className="jp-OpenbisBridge-previewTitle">
         {trans.__('Files of %1', detail.name || detail.permId)}
         <span className="jp-OpenbisBridge-muted">
@@ -150,10 +172,14 @@ export function FilePreview(props: {
         {detail.files.map(file => (
           <li key={file.path}>
             <span>{file.path}</span>
-            <span className="jp-OpenbisBridge-muted">{formatBytes(file.size)}</span>
+            <span className="jp-OpenbisBridge-muted">
+              {formatBytes(file.size)}
+            </span>
           </li>
         ))}
-        {detail.files.length === 0 ? <li className="jp-OpenbisBridge-muted">{trans.__('No files')}</li> : null}
+        {detail.files.length === 0 ? (
+          <li className="jp-OpenbisBridge-muted">{trans.__('No files')}</li>
+        ) : null}
       </ul>
     </div>
   );

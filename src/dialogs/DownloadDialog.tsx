@@ -16,7 +16,15 @@ import {
   search
 } from '../api';
 import { describeError } from '../errors';
-import { IDataSet, IDataSetDetail, IExperiment, IPage, IProject, ISample, ISpace } from '../types';
+import {
+  IDataSet,
+  IDataSetDetail,
+  IExperiment,
+  IPage,
+  IProject,
+  ISample,
+  ISpace
+} from '../types';
 import { DataSetTable, FilePreview } from './DataSetTable';
 import { describedBy, ErrorBanner, Field, uniqueId } from './fields';
 import { IEnterAware } from './submitDialog';
@@ -39,7 +47,10 @@ type Source =
 
 type EntityHit = IExperiment | ISample;
 
-export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDownloadChoice>, IEnterAware {
+export class DownloadBody
+  extends ReactWidget
+  implements Dialog.IBodyWidget<IDownloadChoice>, IEnterAware
+{
   constructor(
     private readonly _connection: string,
     private readonly _trans: TranslationBundle,
@@ -49,7 +60,9 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
     this.addClass('jp-OpenbisBridge-downloadDialog');
     this._destination = defaultDestination;
     void this._load(async () => {
-      this._spaces = (await listSpaces(this._connection, { limit: LIST_LIMIT })).items;
+      this._spaces = (
+        await listSpaces(this._connection, { limit: LIST_LIMIT })
+      ).items;
     });
   }
 
@@ -69,7 +82,10 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
     return false;
   }
 
-  showProblem(message: string | null, fields: Record<string, string> = {}): void {
+  showProblem(
+    message: string | null,
+    fields: Record<string, string> = {}
+  ): void {
     this._message = message;
     this._fields = fields;
     this.update();
@@ -98,7 +114,9 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
     this._samples = [];
     void this._load(async () => {
       if (code) {
-        this._projects = (await listProjects(this._connection, code, { limit: LIST_LIMIT })).items;
+        this._projects = (
+          await listProjects(this._connection, code, { limit: LIST_LIMIT })
+        ).items;
       }
     });
   }
@@ -110,7 +128,11 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
     this._samples = [];
     void this._load(async () => {
       if (identifier) {
-        this._experiments = (await listExperiments(this._connection, identifier, { limit: LIST_LIMIT })).items;
+        this._experiments = (
+          await listExperiments(this._connection, identifier, {
+            limit: LIST_LIMIT
+          })
+        ).items;
       }
     });
   }
@@ -124,9 +146,19 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
       return;
     }
     void this._load(async () => {
-      this._samples = (await listSamples(this._connection, { experiment: identifier }, { limit: LIST_LIMIT })).items;
+      this._samples = (
+        await listSamples(
+          this._connection,
+          { experiment: identifier },
+          { limit: LIST_LIMIT }
+        )
+      ).items;
     });
-    this._setSource({ kind: 'owner', experiment: identifier, label: identifier });
+    this._setSource({
+      kind: 'owner',
+      experiment: identifier,
+      label: identifier
+    });
   }
 
   private _chooseSample(identifier: string): void {
@@ -134,21 +166,35 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
     if (identifier) {
       this._setSource({ kind: 'owner', sample: identifier, label: identifier });
     } else if (this._experiment) {
-      this._setSource({ kind: 'owner', experiment: this._experiment, label: this._experiment });
+      this._setSource({
+        kind: 'owner',
+        experiment: this._experiment,
+        label: this._experiment
+      });
     }
   }
 
   private async _runSearch(): Promise<void> {
     const query = this._query.trim();
     if (!query) {
-      this.showProblem(null, { q: this._trans.__('Type something to search for.') });
+      this.showProblem(null, {
+        q: this._trans.__('Type something to search for.')
+      });
       return;
     }
     this._fields = {};
     this._setSource({ kind: 'search', query });
     await this._load(async () => {
-      const found = await search(this._connection, query, ['experiment', 'sample'], { limit: PAGE_SIZE });
-      this._hits = [...(found.results.experiment?.items ?? []), ...(found.results.sample?.items ?? [])];
+      const found = await search(
+        this._connection,
+        query,
+        ['experiment', 'sample'],
+        { limit: PAGE_SIZE }
+      );
+      this._hits = [
+        ...(found.results.experiment?.items ?? []),
+        ...(found.results.sample?.items ?? [])
+      ];
     });
   }
 
@@ -171,12 +217,23 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
     await this._load(async () => {
       let page: IPage<IDataSet> | undefined;
       if (source.kind === 'search') {
-        page = (await search(this._connection, source.query, ['dataSet'], paging)).results.dataSet;
+        page = (
+          await search(this._connection, source.query, ['dataSet'], paging)
+        ).results.dataSet;
       } else {
-        page = await listDataSets(this._connection, { experiment: source.experiment, sample: source.sample }, paging);
+        page = await listDataSets(
+          this._connection,
+          { experiment: source.experiment, sample: source.sample },
+          paging
+        );
       }
       if (source === this._source) {
-        this._page = page ?? { items: [], totalCount: 0, offset, limit: PAGE_SIZE };
+        this._page = page ?? {
+          items: [],
+          totalCount: 0,
+          offset,
+          limit: PAGE_SIZE
+        };
       }
     });
   }
@@ -242,20 +299,27 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
 
   render(): JSX.Element {
     const trans = this._trans;
-    const entityText = (e: EntityHit) => (e.name ? `${e.code} – ${e.name}` : e.code ?? e.permId);
+    const entityText = (e: EntityHit) =>
+      e.name ? `${e.code} – ${e.name}` : (e.code ?? e.permId);
     const selectedCount = this._selected.size;
     return (
       <div className="jp-OpenbisBridge-dialog">
         <ErrorBanner message={this._message} />
         <div className="jp-OpenbisBridge-searchRow">
-          <Field id={this._ids.search} label={trans.__('Search by text, code, identifier or permId')} error={this._fields.q}>
+          <Field
+            id={this._ids.search}
+            label={trans.__('Search by text, code, identifier or permId')}
+            error={this._fields.q}
+          >
             <input
               id={this._ids.search}
               className="jp-mod-styled"
               type="search"
               autoFocus
               value={this._query}
-              placeholder={trans.__('e.g. absorbance, /LAB/PROJ1/EXP1 or 20250101…-1')}
+              placeholder={trans.__(
+                'e.g. absorbance, /LAB/PROJ1/EXP1 or 20250101…-1'
+              )}
               onChange={e => {
                 this._query = e.target.value;
                 this.update();
@@ -263,24 +327,64 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
               {...describedBy(this._ids.search, this._fields.q)}
             />
           </Field>
-          <button className="jp-mod-styled jp-mod-accept" onClick={() => void this._runSearch()}>
+          <button
+            className="jp-mod-styled jp-mod-accept"
+            onClick={() => void this._runSearch()}
+          >
             {trans.__('Search')}
           </button>
         </div>
-        <div className="jp-OpenbisBridge-browseRow" role="group" aria-label={trans.__('Browse openBIS')}>
-          {this._renderSelect<ISpace>(this._ids.space, trans.__('Space'), this._space, this._spaces,
-            s => s.code, s => s.code, v => this._chooseSpace(v), trans.__('Choose a space'))}
-          {this._renderSelect<IProject>(this._ids.project, trans.__('Project'), this._project, this._projects,
-            p => p.identifier ?? p.code, p => p.code, v => this._chooseProject(v), trans.__('Choose a project'))}
-          {this._renderSelect<IExperiment>(this._ids.experiment, trans.__('Experiment'), this._experiment,
-            this._experiments, e => e.identifier ?? e.permId, entityText, v => this._chooseExperiment(v),
-            trans.__('Choose an experiment'))}
-          {this._renderSelect<ISample>(this._ids.sample, trans.__('Sample'), this._sample, this._samples,
-            s => s.identifier ?? s.permId, entityText, v => this._chooseSample(v), trans.__('All of the experiment'))}
+        <div
+          className="jp-OpenbisBridge-browseRow"
+          role="group"
+          aria-label={trans.__('Browse openBIS')}
+        >
+          {this._renderSelect<ISpace>(
+            this._ids.space,
+            trans.__('Space'),
+            this._space,
+            this._spaces,
+            s => s.code,
+            s => s.code,
+            v => this._chooseSpace(v),
+            trans.__('Choose a space')
+          )}
+          {this._renderSelect<IProject>(
+            this._ids.project,
+            trans.__('Project'),
+            this._project,
+            this._projects,
+            p => p.identifier ?? p.code,
+            p => p.code,
+            v => this._chooseProject(v),
+            trans.__('Choose a project')
+          )}
+          {this._renderSelect<IExperiment>(
+            this._ids.experiment,
+            trans.__('Experiment'),
+            this._experiment,
+            this._experiments,
+            e => e.identifier ?? e.permId,
+            entityText,
+            v => this._chooseExperiment(v),
+            trans.__('Choose an experiment')
+          )}
+          {this._renderSelect<ISample>(
+            this._ids.sample,
+            trans.__('Sample'),
+            this._sample,
+            this._samples,
+            s => s.identifier ?? s.permId,
+            entityText,
+            v => this._chooseSample(v),
+            trans.__('All of the experiment')
+          )}
         </div>
         {this._hits.length ? (
           <div className="jp-OpenbisBridge-hits">
-            <span className="jp-OpenbisBridge-muted">{trans.__('Matching experiments and samples:')}</span>
+            <span className="jp-OpenbisBridge-muted">
+              {trans.__('Matching experiments and samples:')}
+            </span>
             {this._hits.map(hit => (
               <button
                 key={hit.permId}
@@ -319,17 +423,32 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
             onFocus={ds => this._focus(ds)}
             onPage={offset => void this._loadPage(offset)}
           />
-          <FilePreview trans={trans} detail={this._detail} loading={this._detailLoading} />
+          <FilePreview
+            trans={trans}
+            detail={this._detail}
+            loading={this._detailLoading}
+          />
         </div>
         <div className="jp-OpenbisBridge-selectionSummary" aria-live="polite">
-          {trans._n('%1 data set selected', '%1 data sets selected', selectedCount)}
-          {this._fields.permIds ? <span className="jp-OpenbisBridge-fieldError"> {this._fields.permIds}</span> : null}
+          {trans._n(
+            '%1 data set selected',
+            '%1 data sets selected',
+            selectedCount
+          )}
+          {this._fields.permIds ? (
+            <span className="jp-OpenbisBridge-fieldError">
+              {' '}
+              {this._fields.permIds}
+            </span>
+          ) : null}
         </div>
         <Field
           id={this._ids.destination}
           label={trans.__('Download to folder')}
           error={this._fields.destination}
-          hint={trans.__('Each data set goes into a sub-folder named after its permId.')}
+          hint={trans.__(
+            'Each data set goes into a sub-folder named after its permId.'
+          )}
         >
           <input
             id={this._ids.destination}
@@ -352,7 +471,9 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
               this.update();
             }}
           />
-          <label htmlFor={this._ids.overwrite}>{trans.__('Replace files that differ from openBIS')}</label>
+          <label htmlFor={this._ids.overwrite}>
+            {trans.__('Replace files that differ from openBIS')}
+          </label>
         </div>
       </div>
     );
@@ -369,7 +490,12 @@ export class DownloadBody extends ReactWidget implements Dialog.IBodyWidget<IDow
   private _query = '';
   private _hits: EntityHit[] = [];
   private _source: Source = null;
-  private _page: IPage<IDataSet> = { items: [], totalCount: 0, offset: 0, limit: PAGE_SIZE };
+  private _page: IPage<IDataSet> = {
+    items: [],
+    totalCount: 0,
+    offset: 0,
+    limit: PAGE_SIZE
+  };
   private _selected = new Map<string, IDataSet>();
   private _focused: string | null = null;
   private _detail: IDataSetDetail | null = null;

@@ -30,7 +30,9 @@ export function FilePicker(props: IFilePickerProps): JSX.Element {
       .get(folder, { content: true })
       .then(model => {
         if (current) {
-          const listing = (model.content as Contents.IModel[]).filter(item => !item.name.startsWith('.'));
+          const listing = (model.content as Contents.IModel[]).filter(
+            item => !item.name.startsWith('.')
+          );
           listing.sort((a, b) =>
             a.type === b.type
               ? a.name.localeCompare(b.name, undefined, { sensitivity: 'base' })
@@ -48,16 +50,26 @@ export function FilePicker(props: IFilePickerProps): JSX.Element {
     };
   }, [folder]);
 
-  const parent = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
+  const parent = folder.includes('/')
+    ? folder.slice(0, folder.lastIndexOf('/'))
+    : '';
   return (
     <div className="jp-OpenbisBridge-filePicker">
       <div className="jp-OpenbisBridge-actions">
-        <span className="jp-OpenbisBridge-muted">{trans.__('Folder: %1', folder || '/')}</span>
-        <button className="jp-mod-styled jp-mod-reject" disabled={folder === ''} onClick={() => setFolder(parent)}>
+        <span className="jp-OpenbisBridge-muted">
+          {trans.__('Folder: %1', folder || '/')}
+        </span>
+        <button
+          className="jp-mod-styled jp-mod-reject"
+          disabled={folder === ''}
+          onClick={() => setFolder(parent)}
+        >
           {trans.__('Up')}
         </button>
       </div>
-      {error ? <div className="jp-OpenbisBridge-fieldError">{error}</div> : null}
+      {error ? (
+        <div className="jp-OpenbisBridge-fieldError">{error}</div>
+      ) : null}
       <ul className="jp-OpenbisBridge-fileList">
         {items
           .filter(item => !props.exclude.has(item.path))
@@ -73,9 +85,15 @@ export function FilePicker(props: IFilePickerProps): JSX.Element {
                     onChange={e => props.onToggle(item.path, e.target.checked)}
                   />
                   {item.type === 'directory' ? (
-                    <folderIcon.react tag="span" className="jp-OpenbisBridge-icon" />
+                    <folderIcon.react
+                      tag="span"
+                      className="jp-OpenbisBridge-icon"
+                    />
                   ) : (
-                    <fileIcon.react tag="span" className="jp-OpenbisBridge-icon" />
+                    <fileIcon.react
+                      tag="span"
+                      className="jp-OpenbisBridge-icon"
+                    />
                   )}
                   <label htmlFor={id}>{item.name}</label>
                   {item.type === 'directory' ? (
@@ -89,7 +107,9 @@ export function FilePicker(props: IFilePickerProps): JSX.Element {
                   ) : null}
                 </span>
                 <span className="jp-OpenbisBridge-muted">
-                  {item.type === 'directory' ? trans.__('folder') : formatBytes(item.size ?? null)}
+                  {item.type === 'directory'
+                    ? trans.__('folder')
+                    : formatBytes(item.size ?? null)}
                 </span>
               </li>
             );

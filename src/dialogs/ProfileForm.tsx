@@ -28,7 +28,11 @@ export function profileValues(existing: IConnection | null): IProfileValues {
 }
 
 /** Client-side checks; an empty object when the values can be sent. */
-export function checkProfile(values: IProfileValues, creating: boolean, trans: TranslationBundle): Record<string, string> {
+export function checkProfile(
+  values: IProfileValues,
+  creating: boolean,
+  trans: TranslationBundle
+): Record<string, string> {
   const problems: Record<string, string> = {};
   if (creating && !values.name.trim()) {
     problems.name = trans.__('Give the connection a name.');
@@ -39,7 +43,10 @@ export function checkProfile(values: IProfileValues, creating: boolean, trans: T
   return problems;
 }
 
-export function toProfileFields(values: IProfileValues, creating: boolean): IProfileFields {
+export function toProfileFields(
+  values: IProfileValues,
+  creating: boolean
+): IProfileFields {
   const fields: IProfileFields = {
     url: values.url.trim(),
     username: values.username.trim() || null,
@@ -69,9 +76,21 @@ export function ProfileForm(props: IProfileFormProps): JSX.Element {
   const { trans, values: v, errors, idPrefix } = props;
   const id = (name: string) => `${idPrefix}-${name}`;
   return (
-    <fieldset className="jp-OpenbisBridge-login jp-OpenbisBridge-profileForm" data-profile-form="true">
-      <legend>{props.editing ? trans.__('Edit connection %1', v.name) : trans.__('Add an openBIS connection')}</legend>
-      <Field id={id('name')} label={trans.__('Name')} mandatory error={errors.name}>
+    <fieldset
+      className="jp-OpenbisBridge-login jp-OpenbisBridge-profileForm"
+      data-profile-form="true"
+    >
+      <legend>
+        {props.editing
+          ? trans.__('Edit connection %1', v.name)
+          : trans.__('Add an openBIS connection')}
+      </legend>
+      <Field
+        id={id('name')}
+        label={trans.__('Name')}
+        mandatory
+        error={errors.name}
+      >
         <input
           id={id('name')}
           className="jp-mod-styled"
@@ -82,7 +101,12 @@ export function ProfileForm(props: IProfileFormProps): JSX.Element {
           {...describedBy(id('name'), errors.name)}
         />
       </Field>
-      <Field id={id('url')} label={trans.__('openBIS URL')} mandatory error={errors.url}>
+      <Field
+        id={id('url')}
+        label={trans.__('openBIS URL')}
+        mandatory
+        error={errors.url}
+      >
         <input
           id={id('url')}
           className="jp-mod-styled"
@@ -93,7 +117,11 @@ export function ProfileForm(props: IProfileFormProps): JSX.Element {
           {...describedBy(id('url'), errors.url)}
         />
       </Field>
-      <Field id={id('username')} label={trans.__('Default username')} error={errors.username}>
+      <Field
+        id={id('username')}
+        label={trans.__('Default username')}
+        error={errors.username}
+      >
         <input
           id={id('username')}
           className="jp-mod-styled"
@@ -108,9 +136,13 @@ export function ProfileForm(props: IProfileFormProps): JSX.Element {
           id={id('verify')}
           type="checkbox"
           checked={v.verifyCertificates}
-          onChange={e => props.onChange({ verifyCertificates: e.target.checked })}
+          onChange={e =>
+            props.onChange({ verifyCertificates: e.target.checked })
+          }
         />
-        <label htmlFor={id('verify')}>{trans.__('Verify the server certificate')}</label>
+        <label htmlFor={id('verify')}>
+          {trans.__('Verify the server certificate')}
+        </label>
       </div>
       <Field
         id={id('ca')}
@@ -129,11 +161,16 @@ export function ProfileForm(props: IProfileFormProps): JSX.Element {
       </Field>
       <ErrorBanner message={props.message} />
       <div className="jp-OpenbisBridge-actions">
-        <button className="jp-mod-styled jp-mod-reject" onClick={props.onCancel}>
+        <button
+          className="jp-mod-styled jp-mod-reject"
+          onClick={props.onCancel}
+        >
           {trans.__('Back')}
         </button>
         <button className="jp-mod-styled jp-mod-accept" onClick={props.onSave}>
-          {props.editing ? trans.__('Save connection') : trans.__('Add connection')}
+          {props.editing
+            ? trans.__('Save connection')
+            : trans.__('Add connection')}
         </button>
       </div>
     </fieldset>

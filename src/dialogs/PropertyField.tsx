@@ -23,16 +23,31 @@ export function PropertyField(props: IPropertyFieldProps): JSX.Element {
   const label = property.label || property.code;
   const text = typeof props.value === 'string' ? props.value : '';
   const aria = describedBy(id, error);
-  const common = { id, className: 'jp-mod-styled', 'data-property': property.code, ...aria };
+  const common = {
+    id,
+    className: 'jp-mod-styled',
+    'data-property': property.code,
+    ...aria
+  };
   const kind = inputKind(property);
   let control: JSX.Element;
   switch (kind) {
     case 'select':
       control = (
-        <select {...common} value={text} onChange={e => props.onChange(e.target.value)}>
-          <option value="">{property.mandatory ? trans.__('Choose…') : trans.__('(none)')}</option>
+        <select
+          {...common}
+          value={text}
+          onChange={e => props.onChange(e.target.value)}
+        >
+          <option value="">
+            {property.mandatory ? trans.__('Choose…') : trans.__('(none)')}
+          </option>
           {property.terms.map(term => (
-            <option key={term.code} value={term.code} title={term.description ?? undefined}>
+            <option
+              key={term.code}
+              value={term.code}
+              title={term.description ?? undefined}
+            >
               {term.label || term.code}
             </option>
           ))}
@@ -41,7 +56,9 @@ export function PropertyField(props: IPropertyFieldProps): JSX.Element {
       break;
     case 'checkbox':
       return (
-        <div className={`jp-OpenbisBridge-field jp-OpenbisBridge-checkboxField${error ? ' jp-mod-invalid' : ''}`}>
+        <div
+          className={`jp-OpenbisBridge-field jp-OpenbisBridge-checkboxField${error ? ' jp-mod-invalid' : ''}`}
+        >
           <input
             id={id}
             type="checkbox"
@@ -52,7 +69,11 @@ export function PropertyField(props: IPropertyFieldProps): JSX.Element {
           />
           <label htmlFor={id}>{label}</label>
           {error ? (
-            <div id={`${id}-error`} className="jp-OpenbisBridge-fieldError" role="alert">
+            <div
+              id={`${id}-error`}
+              className="jp-OpenbisBridge-fieldError"
+              role="alert"
+            >
               {error}
             </div>
           ) : null}
@@ -68,31 +89,73 @@ export function PropertyField(props: IPropertyFieldProps): JSX.Element {
           type="text"
           inputMode={kind === 'integer' ? 'numeric' : 'decimal'}
           autoComplete="off"
-          placeholder={kind === 'integer' ? trans.__('whole number') : trans.__('number')}
+          placeholder={
+            kind === 'integer' ? trans.__('whole number') : trans.__('number')
+          }
           value={text}
           onChange={e => props.onChange(e.target.value)}
         />
       );
       break;
     case 'date':
-      control = <input {...common} type="date" value={text} onChange={e => props.onChange(e.target.value)} />;
+      control = (
+        <input
+          {...common}
+          type="date"
+          value={text}
+          onChange={e => props.onChange(e.target.value)}
+        />
+      );
       break;
     case 'datetime':
-      control = <input {...common} type="datetime-local" value={text} onChange={e => props.onChange(e.target.value)} />;
+      control = (
+        <input
+          {...common}
+          type="datetime-local"
+          value={text}
+          onChange={e => props.onChange(e.target.value)}
+        />
+      );
       break;
     case 'textarea':
-      control = <textarea {...common} rows={3} value={text} onChange={e => props.onChange(e.target.value)} />;
+      control = (
+        <textarea
+          {...common}
+          rows={3}
+          value={text}
+          onChange={e => props.onChange(e.target.value)}
+        />
+      );
       break;
     case 'url':
       control = (
-        <input {...common} type="text" inputMode="url" value={text} onChange={e => props.onChange(e.target.value)} />
+        <input
+          {...common}
+          type="text"
+          inputMode="url"
+          value={text}
+          onChange={e => props.onChange(e.target.value)}
+        />
       );
       break;
     default:
-      control = <input {...common} type="text" value={text} onChange={e => props.onChange(e.target.value)} />;
+      control = (
+        <input
+          {...common}
+          type="text"
+          value={text}
+          onChange={e => props.onChange(e.target.value)}
+        />
+      );
   }
   return (
-    <Field id={id} label={label} mandatory={property.mandatory} error={error} hint={property.description !== label ? property.description : null}>
+    <Field
+      id={id}
+      label={label}
+      mandatory={property.mandatory}
+      error={error}
+      hint={property.description !== label ? property.description : null}
+    >
       {control}
     </Field>
   );

@@ -48,18 +48,29 @@ export interface ISaveDialogOptions {
 
 type Hit = IExperiment | ISample;
 
-export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveForm>, IEnterAware {
+export class SaveBody
+  extends ReactWidget
+  implements Dialog.IBodyWidget<ISaveForm>, IEnterAware
+{
   constructor(private readonly _o: ISaveDialogOptions) {
     super();
     this.addClass('jp-OpenbisBridge-saveDialog');
-    this._type = _o.types.some(t => t.code === _o.initialType) ? _o.initialType : (_o.types[0]?.code ?? '');
+    this._type = _o.types.some(t => t.code === _o.initialType)
+      ? _o.initialType
+      : (_o.types[0]?.code ?? '');
     this._values = { ..._o.remembered };
     this._target = _o.initialTarget;
     this._parents = new Set(_o.parentCandidates);
-    const folder = _o.notebookPath.includes('/') ? _o.notebookPath.slice(0, _o.notebookPath.lastIndexOf('/')) : '';
+    const folder = _o.notebookPath.includes('/')
+      ? _o.notebookPath.slice(0, _o.notebookPath.lastIndexOf('/'))
+      : '';
     this._folder = folder;
     const inFolder = (name: string) => (folder ? `${folder}/${name}` : name);
-    this._exclude = new Set([_o.notebookPath, inFolder('requirements.txt'), inFolder('runtime.txt')]);
+    this._exclude = new Set([
+      _o.notebookPath,
+      inFolder('requirements.txt'),
+      inFolder('runtime.txt')
+    ]);
   }
 
   get type(): IDataSetType | null {
@@ -85,12 +96,19 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
     return false;
   }
 
-  showProblem(message: string | null, fields: Record<string, string> = {}): void {
+  showProblem(
+    message: string | null,
+    fields: Record<string, string> = {}
+  ): void {
     this._message = message;
     this._errors = fields;
     this.update();
     // Bring the first invalid field into view so the user sees why nothing happened.
-    requestAnimationFrame(() => this.node.querySelector('[aria-invalid="true"]')?.scrollIntoView({ block: 'center' }));
+    requestAnimationFrame(() =>
+      this.node
+        .querySelector('[aria-invalid="true"]')
+        ?.scrollIntoView({ block: 'center' })
+    );
   }
 
   private async _searchTargets(): Promise<void> {
@@ -99,8 +117,16 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
       return;
     }
     try {
-      const found = await search(this._o.connection, query, ['experiment', 'sample'], { limit: 10 });
-      this._hits = [...(found.results.experiment?.items ?? []), ...(found.results.sample?.items ?? [])];
+      const found = await search(
+        this._o.connection,
+        query,
+        ['experiment', 'sample'],
+        { limit: 10 }
+      );
+      this._hits = [
+        ...(found.results.experiment?.items ?? []),
+        ...(found.results.sample?.items ?? [])
+      ];
       this._searched = true;
       this._message = null;
     } catch (error) {
@@ -110,7 +136,10 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
   }
 
   private _setValue(code: string, value: FormValue): void {
-    this._values = { ...this._values, [this._type]: { ...(this._values[this._type] ?? {}), [code]: value } };
+    this._values = {
+      ...this._values,
+      [this._type]: { ...(this._values[this._type] ?? {}), [code]: value }
+    };
     const { [propertyKey(code)]: _dropped, ...rest } = this._errors;
     this._errors = rest;
     if (Object.keys(rest).length === 0) {
@@ -124,13 +153,19 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
     const type = this.type;
     const values = this._values[this._type] ?? {};
     const errors = this._errors;
-    const targetError = errors.owner ?? errors.sample ?? errors.experiment ?? errors.target;
+    const targetError =
+      errors.owner ?? errors.sample ?? errors.experiment ?? errors.target;
     const env = this._o.environment;
     return (
       <div className="jp-OpenbisBridge-dialog jp-OpenbisBridge-scrollBody">
         <ErrorBanner message={this._message} />
         <div className="jp-OpenbisBridge-grid">
-          <Field id={this._ids.type} label={trans.__('Data set type')} mandatory error={errors.type}>
+          <Field
+            id={this._ids.type}
+            label={trans.__('Data set type')}
+            mandatory
+            error={errors.type}
+          >
             <select
               id={this._ids.type}
               className="jp-mod-styled"
@@ -152,35 +187,41 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
           <div className="jp-OpenbisBridge-field">
             <div className="jp-OpenbisBridge-label">{trans.__('Notebook')}</div>
             <div>{this._o.notebookPath}</div>
-            <div className="jp-OpenbisBridge-hint">{trans.__('Saved before the upload; always included.')}</div>
+            <div className="jp-OpenbisBridge-hint">
+              {trans.__('Saved before the upload; always included.')}
+            </div>
           </div>
         </div>
         {type
-          ? sections(type, trans.__('Properties')).map(([section, properties]) => (
-              <fieldset key={section} className="jp-OpenbisBridge-section">
-                <legend>{section}</legend>
-                <div className="jp-OpenbisBridge-grid">
-                  {properties.map(property => (
-                    <PropertyField
-                      key={`${this._type}-${property.code}`}
-                      trans={trans}
-                      id={`${this._ids.prop}-${property.code.replace(/[^A-Za-z0-9_-]/g, '_')}`}
-                      property={property}
-                      value={values[property.code]}
-                      error={errors[propertyKey(property.code)]}
-                      onChange={value => this._setValue(property.code, value)}
-                    />
-                  ))}
-                </div>
-              </fieldset>
-            ))
+          ? sections(type, trans.__('Properties')).map(
+              ([section, properties]) => (
+                <fieldset key={section} className="jp-OpenbisBridge-section">
+                  <legend>{section}</legend>
+                  <div className="jp-OpenbisBridge-grid">
+                    {properties.map(property => (
+                      <PropertyField
+                        key={`${this._type}-${property.code}`}
+                        trans={trans}
+                        id={`${this._ids.prop}-${property.code.replace(/[^A-Za-z0-9_-]/g, '_')}`}
+                        property={property}
+                        value={values[property.code]}
+                        error={errors[propertyKey(property.code)]}
+                        onChange={value => this._setValue(property.code, value)}
+                      />
+                    ))}
+                  </div>
+                </fieldset>
+              )
+            )
           : null}
         <fieldset className="jp-OpenbisBridge-section">
           <legend>{trans.__('Attach to')}</legend>
           <div className="jp-OpenbisBridge-searchRow">
             <Field
               id={this._ids.targetSearch}
-              label={trans.__('Find the experiment or sample (text, code, identifier or permId)')}
+              label={trans.__(
+                'Find the experiment or sample (text, code, identifier or permId)'
+              )}
               mandatory
               error={targetError}
             >
@@ -196,7 +237,10 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
                 {...describedBy(this._ids.targetSearch, targetError)}
               />
             </Field>
-            <button className="jp-mod-styled jp-mod-accept" onClick={() => void this._searchTargets()}>
+            <button
+              className="jp-mod-styled jp-mod-accept"
+              onClick={() => void this._searchTargets()}
+            >
               {trans.__('Find')}
             </button>
           </div>
@@ -208,12 +252,19 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
               : trans.__('Nothing selected yet.')}
           </div>
           {this._hits.length ? (
-            <div role="radiogroup" aria-label={trans.__('Search results')} className="jp-OpenbisBridge-hits">
+            <div
+              role="radiogroup"
+              aria-label={trans.__('Search results')}
+              className="jp-OpenbisBridge-hits"
+            >
               {this._hits.map(hit => {
                 const id = `${this._ids.hit}-${hit.permId}`;
                 const identifier = hit.identifier ?? hit.permId;
                 return (
-                  <span key={hit.permId} className="jp-OpenbisBridge-checkboxField">
+                  <span
+                    key={hit.permId}
+                    className="jp-OpenbisBridge-checkboxField"
+                  >
                     <input
                       id={id}
                       type="radio"
@@ -228,20 +279,29 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
                     <label htmlFor={id}>
                       {identifier}
                       {hit.name ? ` (${hit.name})` : ''}
-                      <span className="jp-OpenbisBridge-muted"> {hit.kind === 'sample' ? trans.__('sample') : trans.__('experiment')}</span>
+                      <span className="jp-OpenbisBridge-muted">
+                        {' '}
+                        {hit.kind === 'sample'
+                          ? trans.__('sample')
+                          : trans.__('experiment')}
+                      </span>
                     </label>
                   </span>
                 );
               })}
             </div>
           ) : this._searched ? (
-            <div className="jp-OpenbisBridge-muted">{trans.__('No experiment or sample matches.')}</div>
+            <div className="jp-OpenbisBridge-muted">
+              {trans.__('No experiment or sample matches.')}
+            </div>
           ) : null}
         </fieldset>
         <fieldset className="jp-OpenbisBridge-section">
           <legend>{trans.__('Parent data sets')}</legend>
           {this._o.parentCandidates.length === 0 ? (
-            <div className="jp-OpenbisBridge-muted">{trans.__('This notebook has not downloaded any data set.')}</div>
+            <div className="jp-OpenbisBridge-muted">
+              {trans.__('This notebook has not downloaded any data set.')}
+            </div>
           ) : (
             this._o.parentCandidates.map(permId => {
               const id = `${this._ids.parent}-${permId}`;
@@ -265,7 +325,9 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
               );
             })
           )}
-          {errors.parents ? <div className="jp-OpenbisBridge-fieldError">{errors.parents}</div> : null}
+          {errors.parents ? (
+            <div className="jp-OpenbisBridge-fieldError">{errors.parents}</div>
+          ) : null}
         </fieldset>
         <fieldset className="jp-OpenbisBridge-section">
           <legend>{trans.__('Environment files')}</legend>
@@ -282,15 +344,24 @@ export class SaveBody extends ReactWidget implements Dialog.IBodyWidget<ISaveFor
                   }}
                 />
                 <label htmlFor={this._ids.env}>
-                  {trans.__('Write and include requirements.txt (%1 packages) and runtime.txt (%2)', env.requirements.length, env.runtime)}
+                  {trans.__(
+                    'Write and include requirements.txt (%1 packages) and runtime.txt (%2)',
+                    env.requirements.length,
+                    env.runtime
+                  )}
                 </label>
               </div>
-              <pre className="jp-OpenbisBridge-pre" aria-label={trans.__('requirements.txt')}>
+              <pre
+                className="jp-OpenbisBridge-pre"
+                aria-label={trans.__('requirements.txt')}
+              >
                 {requirementsText(env)}
               </pre>
             </>
           ) : (
-            <div className="jp-OpenbisBridge-muted">{trans.__('No environment was captured from the kernel.')}</div>
+            <div className="jp-OpenbisBridge-muted">
+              {trans.__('No environment was captured from the kernel.')}
+            </div>
           )}
         </fieldset>
         <fieldset className="jp-OpenbisBridge-section">

@@ -23,7 +23,9 @@ export interface IFieldProps {
 
 export function Field(props: IFieldProps): JSX.Element {
   return (
-    <div className={`jp-OpenbisBridge-field${props.error ? ' jp-mod-invalid' : ''}`}>
+    <div
+      className={`jp-OpenbisBridge-field${props.error ? ' jp-mod-invalid' : ''}`}
+    >
       <label htmlFor={props.id} className="jp-OpenbisBridge-label">
         {props.label}
         {props.mandatory ? (
@@ -33,9 +35,15 @@ export function Field(props: IFieldProps): JSX.Element {
         ) : null}
       </label>
       {props.children}
-      {props.hint ? <div className="jp-OpenbisBridge-hint">{props.hint}</div> : null}
+      {props.hint ? (
+        <div className="jp-OpenbisBridge-hint">{props.hint}</div>
+      ) : null}
       {props.error ? (
-        <div id={`${props.id}-error`} className="jp-OpenbisBridge-fieldError" role="alert">
+        <div
+          id={`${props.id}-error`}
+          className="jp-OpenbisBridge-fieldError"
+          role="alert"
+        >
           {props.error}
         </div>
       ) : null}
@@ -44,11 +52,18 @@ export function Field(props: IFieldProps): JSX.Element {
 }
 
 /** Props that tie an input to its Field's error message. */
-export function describedBy(id: string, error?: string | null): Record<string, string | boolean> {
-  return error ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` } : {};
+export function describedBy(
+  id: string,
+  error?: string | null
+): Record<string, string | boolean> {
+  return error
+    ? { 'aria-invalid': true, 'aria-describedby': `${id}-error` }
+    : {};
 }
 
-export function ErrorBanner(props: { message: string | null }): JSX.Element | null {
+export function ErrorBanner(props: {
+  message: string | null;
+}): JSX.Element | null {
   return props.message ? (
     <div className="jp-OpenbisBridge-error" role="alert">
       {props.message}

@@ -45,7 +45,9 @@ class SubmitDialog<T> extends Dialog<T> {
     const chosen = index ?? this._options.defaultButton ?? buttons.length - 1;
     const button = buttons[chosen];
     const active = document.activeElement;
-    const isOwnButton = active instanceof HTMLButtonElement && active.closest('.jp-Dialog-footer');
+    const isOwnButton =
+      active instanceof HTMLButtonElement &&
+      active.closest('.jp-Dialog-footer');
     if (
       !isOwnButton &&
       active &&
@@ -64,7 +66,9 @@ class SubmitDialog<T> extends Dialog<T> {
     }
     this._busy = true;
     this.addClass('jp-OpenbisBridge-busy');
-    const value = this._options.body.getValue ? this._options.body.getValue() : null;
+    const value = this._options.body.getValue
+      ? this._options.body.getValue()
+      : null;
     this._options
       .onSubmit(value, button)
       .then(done => {
@@ -72,7 +76,9 @@ class SubmitDialog<T> extends Dialog<T> {
           super.resolve(chosen);
         }
       })
-      .catch(error => console.error('openBIS bridge: dialog action failed', error))
+      .catch(error =>
+        console.error('openBIS bridge: dialog action failed', error)
+      )
       .finally(() => {
         this._busy = false;
         if (!this.isDisposed) {
@@ -85,7 +91,9 @@ class SubmitDialog<T> extends Dialog<T> {
 }
 
 /** Show the dialog; resolves with the closing button once it closes. */
-export async function showSubmitDialog<T>(options: ISubmitDialogOptions<T>): Promise<Dialog.IResult<T>> {
+export async function showSubmitDialog<T>(
+  options: ISubmitDialogOptions<T>
+): Promise<Dialog.IResult<T>> {
   const dialog = new SubmitDialog<T>(options);
   try {
     return await dialog.launch();

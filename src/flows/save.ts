@@ -14,7 +14,12 @@ import { ICommandDeps } from '../deps';
 import { ISaveForm, ITarget, SaveBody } from '../dialogs/SaveDialog';
 import { showSubmitDialog } from '../dialogs/submitDialog';
 import { describeError } from '../errors';
-import { CaptureError, captureEnvironment, IEnvironment, requirementsText } from '../kernel';
+import {
+  CaptureError,
+  captureEnvironment,
+  IEnvironment,
+  requirementsText
+} from '../kernel';
 import { downloadedPermIds, recordUpload } from '../metadata';
 import { trackJob } from '../progress';
 import { FormValue, validateProperties } from '../properties';
@@ -32,26 +37,50 @@ interface IRememberedForm {
 }
 
 /** (a) The environment, or null when the user chooses to continue without it. */
-async function captureStep(panel: NotebookPanel, deps: ICommandDeps): Promise<IEnvironment | null | 'abort'> {
+async function captureStep(
+  panel: NotebookPanel,
+  deps: ICommandDeps
+): Promise<IEnvironment | null | 'abort'> {
   const { trans } = deps;
-  const id = Notification.emit(trans.__('Capturing the kernel environment…'), 'in-progress', { autoClose: false });
+  const id = Notification.emit(
+    trans.__('Capturing the kernel environment…'),
+    'in-progress',
+    { autoClose: false }
+  );
   try {
     await panel.sessionContext.ready;
     const kernel = panel.sessionContext.session?.kernel ?? null;
     const info = kernel ? await kernel.info : null;
     const language =
-      info?.language_info?.name ?? (panel.model?.getMetadata('kernelspec') as { language?: string } | undefined)?.language;
-    const env = await captureEnvironment(kernel, { language, timeoutMs: CAPTURE_TIMEOUT_MS });
+      info?.language_info?.name ??
+      (
+        panel.model?.getMetadata('kernelspec') as
+          { language?: string } | undefined
+      )?.language;
+    const env = await captureEnvironment(kernel, {
+      language,
+      timeoutMs: CAPTURE_TIMEOUT_MS
+    });
     Notification.update({
       id,
-      message: trans.__('Captured %1 packages and %2', env.requirements.length, env.runtime),
+      message: trans.__(
+        'Captured %1 packages and %2',
+        env.requirements.length,
+        env.runtime
+      ),
       type: 'success',
       autoClose: 3000
     });
     return env;
   } catch (error) {
-    Notification.update({ id, message: trans.__('Environment not captured'), type: 'warning', autoClose: 3000 });
-    const message = error instanceof CaptureError ? error.message : String(error);
+    Notification.update({
+      id,
+      message: trans.__('Environment not captured'),
+      type: 'warning',
+      autoClose: 3000
+    });
+    const message =
+      error instanceof CaptureError ? error.message : String(error);
     const answer = await showDialog({
       title: trans.__('Environment not captured'),
       body: trans.__(
@@ -67,7 +96,10 @@ async function captureStep(panel: NotebookPanel, deps: ICommandDeps): Promise<IE
   }
 }
 
-export async function runSaveFlow(panel: NotebookPanel, deps: ICommandDeps): Promise<void> {
+export async function runSaveFlow(
+  panel: NotebookPanel,
+  deps: ICommandDeps
+): Promise<void> {
   const { model, trans, state, app } = deps;
   const connection = await ensureConnected(model, trans);
   if (!connection || !panel.model) {
@@ -81,7 +113,9 @@ export async function runSaveFlow(panel: NotebookPanel, deps: ICommandDeps): Pro
   try {
     types = await getDataSetTypes(connection);
   } catch (error) {
-    Notification.error(describeError(error, trans).message, { autoClose: false });
+    Notification.error(describeError(error, trans).message, {
+      autoClose: false
+    });
     return;
   }
   const remembered = ((await state?.fetch(FORM_KEY)) ?? {}) as IRememberedForm;
@@ -104,16 +138,25 @@ export async function runSaveFlow(panel: NotebookPanel, deps: ICommandDeps): Pro
     title: trans.__('Save notebook to openBIS (%1)', connection),
     body,
     className: 'jp-OpenbisBridge-wideDialog',
-    buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), Dialog.okButton({ label: trans.__('Save to openBIS') })],
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.okButton({ label: trans.__('Save to openBIS') })
+    ],
     onSubmit: async form => {
       const type = body.type;
       if (!form || !type) {
         return false;
       }
       // (c) client-side validation first.
-      const { properties, errors } = validateProperties(type, form.values, trans);
+      const { properties, errors } = validateProperties(
+        type,
+        form.values,
+        trans
+      );
       if (!form.target) {
-        errors.target = trans.__('Find and choose the experiment or sample this data set belongs to.');
+        errors.target = trans.__(
+          'Find and choose the experiment or sample this data set belongs to.'
+        );
       }
       if (Object.keys(errors).length) {
         body.showProblem(trans.__('Please correct the marked fields.'), errors);
@@ -122,7 +165,11 @@ export async function runSaveFlow(panel: NotebookPanel, deps: ICommandDeps): Pro
       try {
         // (d) environment files, then the notebook itself, then the upload.
         if (form.includeEnvironment && environment) {
-          await writeEnvFiles({ notebookPath, requirements: requirementsText(environment), runtime: environment.runtime });
+          await writeEnvFiles({
+            notebookPath,
+            requirements: requirementsText(environment),
+            runtime: environment.runtime
+          });
         }
         if (panel.context.isReady && !panel.context.model.readOnly) {
           await panel.context.save();
@@ -142,14 +189,21 @@ export async function runSaveFlow(panel: NotebookPanel, deps: ICommandDeps): Pro
         return false;
       }
       const values = { ...(remembered.values ?? {}), [type.code]: form.values };
-      await state?.save(FORM_KEY, { lastType: type.code, target: form.target, values } as unknown as ReadonlyPartialJSONValue);
+      await state?.save(FORM_KEY, {
+        lastType: type.code,
+        target: form.target,
+        values
+      } as unknown as ReadonlyPartialJSONValue);
       return true;
     }
   });
   if (!job) {
     return;
   }
-  const finished = await trackJob<ISaveResult>(job, { trans, title: trans.__('Saving %1 to openBIS', notebookPath) });
+  const finished = await trackJob<ISaveResult>(job, {
+    trans,
+    title: trans.__('Saving %1 to openBIS', notebookPath)
+  });
   if (finished.state !== 'succeeded' || !finished.result) {
     return;
   }
@@ -157,7 +211,8 @@ export async function runSaveFlow(panel: NotebookPanel, deps: ICommandDeps): Pro
   // (e) record the new data set in the notebook and keep that on disk too.
   if (!panel.isDisposed && panel.model) {
     recordUpload(panel.model, {
-      instance: model.connections.find(c => c.name === connection)?.url ?? connection,
+      instance:
+        model.connections.find(c => c.name === connection)?.url ?? connection,
       connection,
       permId: result.permId,
       url: result.url,
@@ -169,14 +224,17 @@ export async function runSaveFlow(panel: NotebookPanel, deps: ICommandDeps): Pro
     await panel.context.save();
   }
   await deps.fileBrowser?.model.refresh();
-  Notification.success(trans.__('Saved to openBIS as data set %1', result.permId), {
-    autoClose: false,
-    actions: [
-      {
-        label: trans.__('Open in openBIS'),
-        caption: result.url,
-        callback: () => window.open(result.url, '_blank', 'noopener')
-      }
-    ]
-  });
+  Notification.success(
+    trans.__('Saved to openBIS as data set %1', result.permId),
+    {
+      autoClose: false,
+      actions: [
+        {
+          label: trans.__('Open in openBIS'),
+          caption: result.url,
+          callback: () => window.open(result.url, '_blank', 'noopener')
+        }
+      ]
+    }
+  );
 }

@@ -6,7 +6,10 @@ import { expect, test } from '@playwright/test';
 
 import { bridgeLogout, sandbox } from '../tests/helpers';
 
-test('the three flows start in Notebook 7', async ({ page, request }, testInfo) => {
+test('the three flows start in Notebook 7', async ({
+  page,
+  request
+}, testInfo) => {
   const name = `nb7-${Date.now()}.ipynb`;
   const created = await request.put(`/api/contents/${name}`, {
     data: {
@@ -14,7 +17,13 @@ test('the three flows start in Notebook 7', async ({ page, request }, testInfo) 
       format: 'json',
       content: {
         cells: [],
-        metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+        metadata: {
+          kernelspec: {
+            name: 'python3',
+            display_name: 'Python 3',
+            language: 'python'
+          }
+        },
         nbformat: 4,
         nbformat_minor: 5
       }
@@ -26,7 +35,9 @@ test('the three flows start in Notebook 7', async ({ page, request }, testInfo) 
   await page.goto(`/notebooks/${name}`);
   const toolbar = page.locator('.jp-NotebookPanel-toolbar');
   for (const item of ['openbis-connect', 'openbis-download', 'openbis-save']) {
-    await expect(toolbar.locator(`[data-jp-item-name="${item}"]`)).toBeVisible({ timeout: 30000 });
+    await expect(toolbar.locator(`[data-jp-item-name="${item}"]`)).toBeVisible({
+      timeout: 30000
+    });
   }
 
   await toolbar.locator('[data-jp-item-name="openbis-connect"] button').click();
@@ -36,19 +47,32 @@ test('the three flows start in Notebook 7', async ({ page, request }, testInfo) 
   await dialog.getByLabel('Password', { exact: true }).fill(sandbox().password);
   await dialog.getByLabel('Password', { exact: true }).press('Enter');
   await expect(dialog).toHaveCount(0);
-  await expect(toolbar.locator('[data-jp-item-name="openbis-connect"]')).toContainText('Connected: sandbox');
+  await expect(
+    toolbar.locator('[data-jp-item-name="openbis-connect"]')
+  ).toContainText('Connected: sandbox');
 
-  await toolbar.locator('[data-jp-item-name="openbis-download"] button').click();
-  await expect(dialog.locator('.jp-Dialog-header')).toContainText('Download data from openBIS');
+  await toolbar
+    .locator('[data-jp-item-name="openbis-download"] button')
+    .click();
+  await expect(dialog.locator('.jp-Dialog-header')).toContainText(
+    'Download data from openBIS'
+  );
   await expect(dialog.getByLabel('Download to folder')).toHaveValue('data');
   await dialog.getByLabel('Space').selectOption('LAB');
-  await page.screenshot({ path: testInfo.outputPath('notebook7-download.png') });
+  await page.screenshot({
+    path: testInfo.outputPath('notebook7-download.png')
+  });
   await page.keyboard.press('Escape');
   await expect(dialog).toHaveCount(0);
 
   await toolbar.locator('[data-jp-item-name="openbis-save"] button').click();
-  await expect(dialog.locator('.jp-Dialog-header')).toContainText('Save notebook to openBIS', { timeout: 30000 });
-  await expect(dialog.getByLabel('Data set type')).toHaveValue('ANALYSIS_NOTEBOOK');
+  await expect(dialog.locator('.jp-Dialog-header')).toContainText(
+    'Save notebook to openBIS',
+    { timeout: 30000 }
+  );
+  await expect(dialog.getByLabel('Data set type')).toHaveValue(
+    'ANALYSIS_NOTEBOOK'
+  );
   await page.screenshot({ path: testInfo.outputPath('notebook7-save.png') });
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);

@@ -1,6 +1,11 @@
 import { expect, test } from '@jupyterlab/galata';
 
-import { bridgeLogin, screenshotBothThemes, setFaults, toolbarButton } from './helpers';
+import {
+  bridgeLogin,
+  screenshotBothThemes,
+  setFaults,
+  toolbarButton
+} from './helpers';
 
 interface IDownloadRecord {
   permId: string;
@@ -15,11 +20,16 @@ test.describe('Download data', () => {
     await bridgeLogin(page);
   });
 
-  test('browse and search, download two data sets into data/ and record them', async ({ page, tmpPath }, testInfo) => {
+  test('browse and search, download two data sets into data/ and record them', async ({
+    page,
+    tmpPath
+  }, testInfo) => {
     await page.notebook.createNew('download.ipynb');
     await toolbarButton(page, 'openbis-download').click();
     const dialog = page.locator('.jp-Dialog');
-    await expect(dialog.locator('.jp-Dialog-header')).toContainText('Download data from openBIS');
+    await expect(dialog.locator('.jp-Dialog-header')).toContainText(
+      'Download data from openBIS'
+    );
 
     // Browse space → project → experiment.
     await dialog.getByLabel('Space').selectOption('LAB');
@@ -33,25 +43,41 @@ test.describe('Download data', () => {
     await expect(first).toContainText('Available');
     await first.getByRole('checkbox').check();
     await first.locator('td').nth(2).click();
-    await expect(dialog.locator('.jp-OpenbisBridge-preview')).toContainText('data.csv');
+    await expect(dialog.locator('.jp-OpenbisBridge-preview')).toContainText(
+      'data.csv'
+    );
 
     // Search; the first choice stays selected.
-    const searchBox = dialog.getByLabel('Search by text, code, identifier or permId');
+    const searchBox = dialog.getByLabel(
+      'Search by text, code, identifier or permId'
+    );
     await searchBox.fill('Diffraction');
     await searchBox.press('Enter');
-    await expect(dialog.locator('.jp-OpenbisBridge-sourceTitle')).toHaveText('Data sets matching "Diffraction"');
+    await expect(dialog.locator('.jp-OpenbisBridge-sourceTitle')).toHaveText(
+      'Data sets matching "Diffraction"'
+    );
     const second = table.locator('tr', { hasText: 'Diffraction pattern' });
     await second.getByRole('checkbox').check();
-    await expect(dialog.locator('.jp-OpenbisBridge-selectionSummary')).toContainText('2 data sets selected');
-    await expect(dialog.getByLabel('Download to folder')).toHaveValue(`${tmpPath}/data`);
+    await expect(
+      dialog.locator('.jp-OpenbisBridge-selectionSummary')
+    ).toContainText('2 data sets selected');
+    await expect(dialog.getByLabel('Download to folder')).toHaveValue(
+      `${tmpPath}/data`
+    );
     await screenshotBothThemes(page, testInfo, 'download-dialog');
 
     await dialog.getByRole('button', { name: 'Download', exact: true }).click();
     await expect(dialog).toHaveCount(0);
-    await expect(page.locator('.jp-Notification-Toast-success, .Toastify__toast', { hasText: 'Downloaded 2 data sets' })).toBeVisible({ timeout: 30000 });
+    await expect(
+      page.locator('.jp-Notification-Toast-success, .Toastify__toast', {
+        hasText: 'Downloaded 2 data sets'
+      })
+    ).toBeVisible({ timeout: 30000 });
 
     // The file browser shows the new folder.
-    await expect(page.locator('.jp-DirListing-itemText', { hasText: /^data$/ })).toBeVisible();
+    await expect(
+      page.locator('.jp-DirListing-itemText', { hasText: /^data$/ })
+    ).toBeVisible();
 
     const records = await page.evaluate(() => {
       const panel = (window as any).jupyterapp.shell.currentWidget;
@@ -71,10 +97,12 @@ test.describe('Download data', () => {
         expect(await page.contents.fileExists(file.path)).toBe(true);
       }
     }
-    expect(downloads.map(d => d.files.map(f => f.path.split('/').pop())).flat().sort()).toEqual([
-      'data.csv',
-      'diffraction.csv'
-    ]);
+    expect(
+      downloads
+        .map(d => d.files.map(f => f.path.split('/').pop()))
+        .flat()
+        .sort()
+    ).toEqual(['data.csv', 'diffraction.csv']);
   });
 
   test('a slow download can be cancelled', async ({ page, tmpPath }) => {
@@ -83,21 +111,33 @@ test.describe('Download data', () => {
     try {
       await toolbarButton(page, 'openbis-download').click();
       const dialog = page.locator('.jp-Dialog');
-      const searchBox = dialog.getByLabel('Search by text, code, identifier or permId');
+      const searchBox = dialog.getByLabel(
+        'Search by text, code, identifier or permId'
+      );
       await searchBox.fill('Absorbance summary');
       await searchBox.press('Enter');
-      const row = dialog.locator('.jp-OpenbisBridge-datasets tr', { hasText: 'Absorbance summary' });
+      const row = dialog.locator('.jp-OpenbisBridge-datasets tr', {
+        hasText: 'Absorbance summary'
+      });
       await row.getByRole('checkbox').check();
-      await dialog.getByRole('button', { name: 'Download', exact: true }).click();
+      await dialog
+        .getByRole('button', { name: 'Download', exact: true })
+        .click();
       await expect(dialog).toHaveCount(0);
 
-      const toast = page.locator('.Toastify__toast', { hasText: 'Downloading 1 data set' });
+      const toast = page.locator('.Toastify__toast', {
+        hasText: 'Downloading 1 data set'
+      });
       await expect(toast).toBeVisible();
       await toast.getByRole('button', { name: 'Cancel' }).click();
-      await expect(page.locator('.Toastify__toast', { hasText: 'cancelled' })).toBeVisible({ timeout: 30000 });
+      await expect(
+        page.locator('.Toastify__toast', { hasText: 'cancelled' })
+      ).toBeVisible({ timeout: 30000 });
       expect(await page.contents.directoryExists(`${tmpPath}/data`)).toBe(true);
       const metadata = await page.evaluate(() =>
-        (window as any).jupyterapp.shell.currentWidget.model.getMetadata('openbis')
+        (window as any).jupyterapp.shell.currentWidget.model.getMetadata(
+          'openbis'
+        )
       );
       expect(metadata).toBeUndefined();
     } finally {

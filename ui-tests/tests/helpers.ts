@@ -2,7 +2,7 @@
  * Shared helpers: the sandbox started by jupyter_server_test_config.py, checks
  * through pybis, fault injection, and logging in through the bridge's API.
  */
-import { IJupyterLabPageFixture } from '@jupyterlab/galata';
+import { IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Page, TestInfo } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -17,8 +17,12 @@ export interface ISandboxInfo {
   rootDir: string;
 }
 
+/** The sandbox of the Jupyter server this test runs against (one file per port). */
 export function sandbox(): ISandboxInfo {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'sandbox.json'), 'utf-8'));
+  const port = new URL(test.info().project.use.baseURL as string).port;
+  return JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', `sandbox-${port}.json`), 'utf-8')
+  );
 }
 
 /**
@@ -33,7 +37,10 @@ export function pybis<T>(snippet: string): T {
     `o = Openbis(${JSON.stringify(info.url)}, verify_certificates=${JSON.stringify(info.caCert)})`,
     `o.login(${JSON.stringify(info.user)}, ${JSON.stringify(info.password)})`
   ].join('\n');
-  const out = execFileSync(info.python, ['-c', `${prelude}\n${snippet}`], { encoding: 'utf-8', timeout: 60000 });
+  const out = execFileSync(info.python, ['-c', `${prelude}\n${snippet}`], {
+    encoding: 'utf-8',
+    timeout: 60000
+  });
   const lines = out.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as T;
 }
@@ -51,16 +58,23 @@ print(json.dumps(r.json()))
 
 /** Log the bridge's `sandbox` connection in (or out) without the UI. */
 export async function bridgeLogin(page: Page): Promise<void> {
-  const response = await page.request.post('/openbis-bridge/connections/sandbox/login', {
-    data: { username: sandbox().user, password: sandbox().password }
-  });
+  const response = await page.request.post(
+    '/openbis-bridge/connections/sandbox/login',
+    {
+      data: { username: sandbox().user, password: sandbox().password }
+    }
+  );
   if (!response.ok()) {
-    throw new Error(`login failed: ${response.status()} ${await response.text()}`);
+    throw new Error(
+      `login failed: ${response.status()} ${await response.text()}`
+    );
   }
 }
 
 export async function bridgeLogout(page: Page): Promise<void> {
-  await page.request.post('/openbis-bridge/connections/sandbox/logout', { data: {} });
+  await page.request.post('/openbis-bridge/connections/sandbox/logout', {
+    data: {}
+  });
 }
 
 /** Screenshots of a dialog in the light and the dark theme, kept as test artifacts. */
@@ -77,9 +91,26 @@ export async function screenshotBothThemes(
 }
 
 export function toolbarButton(page: Page, item: string) {
-  return page.locator(`.jp-NotebookPanel-toolbar [data-jp-item-name="${item}"] button`);
+  return page.locator(
+    `.jp-NotebookPanel-toolbar [data-jp-item-name="${item}"] button`
+  );
 }
 
 export function toolbarItem(page: Page, item: string) {
-  return page.locator(`.jp-NotebookPanel-toolbar [data-jp-item-name="${item}"]`);
+  return page.locator(
+    `.jp-NotebookPanel-toolbar [data-jp-item-name="${item}"]`
+  );
+}
+
+/** A new session token of the sandbox's admin (a separate openBIS login through pybis). */
+export function newSessionToken(): string {
+  return pybis<string>('print(json.dumps(o.token))');
+}
+
+/** A personal access token of the sandbox's admin (`$pat-…`), created through pybis. */
+export function newPersonalAccessToken(sessionName: string): string {
+  return pybis<string>(`
+pat = o.get_or_create_personal_access_token(${JSON.stringify(sessionName)})
+print(json.dumps(pat.permId))
+`);
 }

@@ -26,18 +26,30 @@ test.describe('Notebook widgets', () => {
     );
     await page.notebook.runCell(0);
 
-    const output = page.locator('.jp-Notebook .jp-Cell').first().locator('.jp-OutputArea');
-    await expect(output.locator('.widget-gridbox')).toContainText(CSV, { timeout: 60000 });
+    const output = page
+      .locator('.jp-Notebook .jp-Cell')
+      .first()
+      .locator('.jp-OutputArea');
+    await expect(output.locator('.widget-gridbox')).toContainText(CSV, {
+      timeout: 60000
+    });
     await expect(output.locator('.widget-gridbox')).toContainText('RAW_DATA');
     await expect(output).toContainText('1–1 of 1');
     await expect(output).toContainText('No data set selected');
 
-    await output.locator('.widget-gridbox input[type="checkbox"]').first().check();
+    await output
+      .locator('.widget-gridbox input[type="checkbox"]')
+      .first()
+      .check();
     await expect(output).toContainText('1 data set(s) selected');
     await output.getByRole('button', { name: 'Download' }).click();
 
-    await expect(output).toContainText('Downloaded 1 data set(s) to ', { timeout: 60000 });
-    await expect(output).toContainText(`/data/${CSV} and recorded them for the open notebook.`);
+    await expect(output).toContainText('Downloaded 1 data set(s) to ', {
+      timeout: 60000
+    });
+    await expect(output).toContainText(
+      `/data/${CSV} and recorded them for the open notebook.`
+    );
     // ipywidgets 8 maps bar_style "success" to this class on the bar.
     await expect(output.locator('.progress-bar-success')).toHaveCount(1);
     await expect(output).not.toContainText('Traceback');
