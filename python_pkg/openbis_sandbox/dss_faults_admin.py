@@ -48,7 +48,7 @@ class FaultsAdminHandler(tornado.web.RequestHandler):
     def prepare(self) -> None:
         token = self.request.headers.get(TOKEN_HEADER)
         user = self.ctx.store.session_user(token) if token else None
-        if user is None or not is_admin(self.ctx, user) or self.ctx.faults is None:
+        if user is None or not is_admin(self.ctx, user):
             self._reply({"error": "Admin session required"}, status=403)
 
     def _reply(self, body: dict[str, Any], status: int = 200) -> None:

@@ -36,5 +36,4 @@ def send_container_error(handler: tornado.web.RequestHandler, status: int, reaso
 
 async def injected_delay(ctx: SandboxContext, operation: str) -> None:
     """The fault layer's per-request latency for a servlet ``operation``."""
-    if ctx.faults is not None:
-        await ctx.faults.delay(operation)
+    await ctx.faults.delay(operation)

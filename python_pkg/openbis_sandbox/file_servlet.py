@@ -79,7 +79,7 @@ class DataSetFileHandler(tornado.web.RequestHandler):
         self.set_header("Content-Disposition", content_disposition(target.name))
         self.set_header("Content-Length", str(size))
         faults = self.ctx.faults
-        drop_after = faults.drop_after("get") if faults is not None else None
+        drop_after = faults.drop_after("get")
         loop = asyncio.get_running_loop()
         fd = os.open(target, os.O_RDONLY)
         try:
@@ -95,8 +95,7 @@ class DataSetFileHandler(tornado.web.RequestHandler):
                 next_offset = offset + len(block)
                 if next_offset < size:
                     pending = loop.run_in_executor(None, _read_block, fd, next_offset)
-                if faults is not None:
-                    block = faults.corrupt(relative_path, offset, block, stage=None)
+                block = faults.corrupt(relative_path, offset, block, stage=None)
                 if drop_after is not None and next_offset >= drop_after:
                     self.write(block[: drop_after - offset])
                     await self._flush_quietly()

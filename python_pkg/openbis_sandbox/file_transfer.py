@@ -178,11 +178,11 @@ class FileTransferHandler(tornado.web.RequestHandler):
                 f"Could not read '{plan.file_path}': {exc.strerror}", retriable=True
             ) from None
         faults = self.ctx.faults
-        if faults is not None:  # bit rot: the server itself reads the bad byte
-            payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="disk")
+        # Bit rot: the server itself reads the bad byte, so the frame's CRC covers it.
+        payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="disk")
         checksum = encode_payload_checksum(payload)
-        if faults is not None:  # damage in transit: the frame's CRC no longer matches
-            payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="wire")
+        # Damage in transit: the frame's CRC no longer matches.
+        payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="wire")
         frame = (
             encode_header(
                 plan.sequence_number,
@@ -194,7 +194,7 @@ class FileTransferHandler(tornado.web.RequestHandler):
             + payload
             + checksum
         )
-        await write_body(self, frame, faults.drop_after("download") if faults is not None else None)
+        await write_body(self, frame, faults.drop_after("download"))
 
 
 async def write_body(
