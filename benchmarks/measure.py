@@ -1,4 +1,4 @@
-"""Measurement helpers shared by the benchmarks: timing, peak memory, page cache."""
+"""Helpers shared by the benchmarks: test files, timing, peak memory, page cache."""
 
 from __future__ import annotations
 
@@ -6,6 +6,17 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+
+def write_random_file(path: Path, size: int) -> None:
+    """``size`` bytes of incompressible data, written in blocks of at most 8 MiB."""
+    block = os.urandom(min(size, 8 * 1024 * 1024) or 1)
+    with open(path, "wb") as out:
+        left = size
+        while left:
+            piece = block[: min(len(block), left)]
+            out.write(piece)
+            left -= len(piece)
 
 
 def timed(action: Callable[[], object]) -> float:

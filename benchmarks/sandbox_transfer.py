@@ -25,7 +25,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from measure import evict_from_page_cache, peak_rss_mb, timed
+from measure import evict_from_page_cache, peak_rss_mb, timed, write_random_file
 
 from openbis_sandbox.testing import pybis_client, start_sandbox
 
@@ -33,17 +33,6 @@ MIB = 1024 * 1024
 MIN_CURL_TO_CAT = 0.5
 MAX_PEAK_RSS_MB = 150.0
 EXPERIMENT = "/LAB/PROJ2/EXP3"
-
-
-def make_file(path: Path, size: int) -> None:
-    """``size`` bytes of incompressible data, written in 8 MiB blocks."""
-    block = os.urandom(8 * MIB)
-    with open(path, "wb") as stream:
-        remaining = size
-        while remaining:
-            piece = block[: min(len(block), remaining)]
-            stream.write(piece)
-            remaining -= len(piece)
 
 
 def run_command(args: list[str]) -> None:
@@ -67,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         os.environ["HOME"] = str(work)  # pybis must not touch the real ~/.pybis
         source = work / "payload.bin"
-        make_file(source, size)
+        write_random_file(source, size)
         with start_sandbox(work / "obis", api_version=args.api_version) as sandbox:
             assert sandbox.process is not None
             o = pybis_client(sandbox)

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from measure import evict_from_page_cache, peak_rss_mb, reset_peak_rss
+from measure import evict_from_page_cache, peak_rss_mb, reset_peak_rss, write_random_file
 
 from openbis_sandbox.testing import RunningSandbox, pybis_client, start_sandbox
 
@@ -61,16 +61,6 @@ STARTUP_S = 60.0
 
 
 # --- fixtures ----------------------------------------------------------------------------
-
-
-def write_random(path: Path, size: int) -> None:
-    block = os.urandom(min(size, 8 * MIB) or 1)
-    with open(path, "wb") as out:
-        left = size
-        while left:
-            piece = block[: min(len(block), left)]
-            out.write(piece)
-            left -= len(piece)
 
 
 def create_dataset(o: Any, files: list[Path]) -> str:
@@ -487,8 +477,8 @@ def main(argv: list[str] | None = None) -> int:
             print("creating fixtures through pybis ...", flush=True)
             sources = work / "sources"
             sources.mkdir()
-            write_random(sources / "status.bin", status_mib * MIB)
-            write_random(sources / "big.bin", big_mib * MIB)
+            write_random_file(sources / "status.bin", status_mib * MIB)
+            write_random_file(sources / "big.bin", big_mib * MIB)
             status_id = create_dataset(o, [sources / "status.bin"])
             big_id = create_dataset(o, [sources / "big.bin"])
             many_id = create_dataset(
