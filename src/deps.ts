@@ -8,7 +8,7 @@ import { INotebookTracker } from '@jupyterlab/notebook';
 import { IStateDB } from '@jupyterlab/statedb';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { ConnectionModel } from './model';
+import { ConnectionModel } from './models/connections';
 
 export interface ICommandDeps {
   app: JupyterFrontEnd;

@@ -10,7 +10,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { registerCommands } from './commands';
 import { ConnectionIndicator } from './indicator';
-import { ConnectionModel } from './model';
+import { ConnectionModel } from './models/connections';
 import { ProvenanceSync } from './provenance';
 import { PACKAGE_NAME } from './tokens';
 

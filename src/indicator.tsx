@@ -8,7 +8,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import { connectIcon } from './icons';
-import { ConnectionModel } from './model';
+import { ConnectionModel } from './models/connections';
 import { statusLabel } from './status';
 import { CommandIDs } from './tokens';
 

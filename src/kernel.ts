@@ -207,20 +207,64 @@ export async function captureEnvironment(
     allow_stdin: false,
     stop_on_error: true
   });
-  let stdout = '';
-  let errorText: string | null = null;
+  const output = collectOutput(future);
+  const guard = guardKernel(kernel, options.timeoutMs ?? 30000);
+  try {
+    const reply = (await Promise.race([
+      future.done,
+      guard.failed
+    ])) as KernelMessage.IExecuteReplyMsg;
+    checkReply(reply, output.errorText);
+    const payload = parseOutput(output.stdout, nonce);
+    if (!payload) {
+      throw new CaptureError(
+        'The kernel did not print the environment.',
+        'bad_output'
+      );
+    }
+    return toEnvironment(language, payload);
+  } finally {
+    guard.dispose();
+    future.dispose();
+  }
+}
+
+/** What the request printed so far, and the error it raised, if any. */
+interface IOutput {
+  stdout: string;
+  errorText: string | null;
+}
+
+function collectOutput(
+  future: Kernel.IShellFuture<
+    KernelMessage.IExecuteRequestMsg,
+    KernelMessage.IExecuteReplyMsg
+  >
+): IOutput {
+  const output: IOutput = { stdout: '', errorText: null };
   future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
     if (KernelMessage.isStreamMsg(msg) && msg.content.name === 'stdout') {
-      stdout += msg.content.text;
+      output.stdout += msg.content.text;
     } else if (KernelMessage.isErrorMsg(msg)) {
-      errorText = `${msg.content.ename}: ${msg.content.evalue}`;
+      output.errorText = `${msg.content.ename}: ${msg.content.evalue}`;
     }
   };
+  return output;
+}
+
+/**
+ * A promise rejected when the kernel does not answer within `timeoutMs`, or
+ * at once when it restarts or dies (it would never answer); `dispose` stops watching.
+ */
+function guardKernel(
+  kernel: Kernel.IKernelConnection,
+  timeoutMs: number
+): { failed: Promise<never>; dispose: () => void } {
   let timer: ReturnType<typeof setTimeout> | undefined;
   let onStatus:
     | ((sender: Kernel.IKernelConnection, status: Kernel.Status) => void)
     | undefined;
-  const timeout = new Promise<never>((_, reject) => {
+  const failed = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () =>
         reject(
@@ -229,7 +273,7 @@ export async function captureEnvironment(
             'timeout'
           )
         ),
-      options.timeoutMs ?? 30000
+      timeoutMs
     );
     // A restart or a dead kernel never answers: give up at once instead of waiting for the timeout.
     onStatus = (_sender, status) => {
@@ -248,35 +292,29 @@ export async function captureEnvironment(
     };
     kernel.statusChanged?.connect(onStatus);
   });
-  try {
-    const reply = (await Promise.race([
-      future.done,
-      timeout
-    ])) as KernelMessage.IExecuteReplyMsg;
-    if (errorText || reply?.content?.status !== 'ok') {
-      const content = reply?.content as
-        KernelMessage.IReplyErrorContent | undefined;
-      throw new CaptureError(
-        errorText ??
-          (content?.ename
-            ? `${content.ename}: ${content.evalue}`
-            : 'The kernel reported an error.'),
-        'kernel_error'
-      );
-    }
-    const payload = parseOutput(stdout, nonce);
-    if (!payload) {
-      throw new CaptureError(
-        'The kernel did not print the environment.',
-        'bad_output'
-      );
-    }
-    return toEnvironment(language, payload);
-  } finally {
+  const dispose = () => {
     clearTimeout(timer);
     if (onStatus) {
       kernel.statusChanged?.disconnect(onStatus);
     }
-    future.dispose();
+  };
+  return { failed, dispose };
+}
+
+/** @throws {CaptureError} when the kernel reported an error. */
+function checkReply(
+  reply: KernelMessage.IExecuteReplyMsg | undefined,
+  errorText: string | null
+): void {
+  if (errorText || reply?.content?.status !== 'ok') {
+    const content = reply?.content as
+      KernelMessage.IReplyErrorContent | undefined;
+    throw new CaptureError(
+      errorText ??
+        (content?.ename
+          ? `${content.ename}: ${content.evalue}`
+          : 'The kernel reported an error.'),
+      'kernel_error'
+    );
   }
 }

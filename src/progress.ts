@@ -40,35 +40,60 @@ export async function trackJob<R>(
   job: IJob<R>,
   options: ITrackOptions
 ): Promise<IJob<R>> {
+  const cancel = { requested: false };
+  const id: string = Notification.emit(
+    progressText(job, options),
+    'in-progress',
+    {
+      autoClose: false,
+      progress: 0,
+      actions: [cancelAction(job, options, cancel, () => id)]
+    }
+  );
+  const finished = await pollUntilDone(job, options, id, cancel);
+  showOutcome(finished, options, id);
+  return finished;
+}
+
+/** The notification's Cancel button: asks the server once to stop the job. */
+function cancelAction(
+  job: IJob,
+  options: ITrackOptions,
+  cancel: { requested: boolean },
+  notificationId: () => string
+): Notification.IAction {
   const { trans } = options;
-  let cancelling = false;
-  const id = Notification.emit(progressText(job, options), 'in-progress', {
-    autoClose: false,
-    progress: 0,
-    actions: [
-      {
-        label: trans.__('Cancel'),
-        caption: trans.__('Stop this transfer'),
-        callback: event => {
-          event.preventDefault();
-          if (cancelling) {
-            return;
-          }
-          cancelling = true;
-          cancelJob(job.id).catch(error =>
-            console.warn('openBIS bridge: cancel failed', error)
-          );
-          Notification.update({
-            id,
-            message: trans.__('%1: cancelling…', options.title),
-            type: 'in-progress'
-          });
-        }
+  return {
+    label: trans.__('Cancel'),
+    caption: trans.__('Stop this transfer'),
+    callback: event => {
+      event.preventDefault();
+      if (cancel.requested) {
+        return;
       }
-    ]
-  });
+      cancel.requested = true;
+      cancelJob(job.id).catch(error =>
+        console.warn('openBIS bridge: cancel failed', error)
+      );
+      Notification.update({
+        id: notificationId(),
+        message: trans.__('%1: cancelling…', options.title),
+        type: 'in-progress'
+      });
+    }
+  };
+}
+
+/** Long-poll the job until it ends, updating the progress bar meanwhile. */
+async function pollUntilDone<R>(
+  job: IJob<R>,
+  options: ITrackOptions,
+  id: string,
+  cancel: { requested: boolean }
+): Promise<IJob<R>> {
+  const { trans } = options;
   let current: IJob<R> = job;
-  while (current.state === 'queued' || current.state === 'running') {
+  while (isActive(current)) {
     try {
       current = await getJob<R>(current.id, LONG_POLL_SECONDS);
     } catch (error) {
@@ -85,10 +110,7 @@ export async function trackJob<R>(
       });
       throw error;
     }
-    if (
-      !cancelling &&
-      (current.state === 'queued' || current.state === 'running')
-    ) {
+    if (!cancel.requested && isActive(current)) {
       const total = current.bytesTotal ?? 0;
       Notification.update({
         id,
@@ -98,23 +120,32 @@ export async function trackJob<R>(
       });
     }
   }
-  if (current.state === 'succeeded') {
-    Notification.dismiss(id);
-  } else {
-    Notification.update({
-      id,
-      message:
-        current.state === 'cancelled'
-          ? trans.__('%1: cancelled', options.title)
-          : trans.__(
-              '%1 failed: %2',
-              options.title,
-              current.error?.message ?? trans.__('unknown error')
-            ),
-      type: current.state === 'cancelled' ? 'warning' : 'error',
-      autoClose: current.state === 'cancelled' ? 5000 : false,
-      actions: []
-    });
-  }
   return current;
+}
+
+function isActive(job: IJob): boolean {
+  return job.state === 'queued' || job.state === 'running';
+}
+
+/** Success dismisses the notification; a failure or a cancel stays visible. */
+function showOutcome(job: IJob, options: ITrackOptions, id: string): void {
+  const { trans } = options;
+  if (job.state === 'succeeded') {
+    Notification.dismiss(id);
+    return;
+  }
+  Notification.update({
+    id,
+    message:
+      job.state === 'cancelled'
+        ? trans.__('%1: cancelled', options.title)
+        : trans.__(
+            '%1 failed: %2',
+            options.title,
+            job.error?.message ?? trans.__('unknown error')
+          ),
+    type: job.state === 'cancelled' ? 'warning' : 'error',
+    autoClose: job.state === 'cancelled' ? 5000 : false,
+    actions: []
+  });
 }

@@ -25,7 +25,7 @@ import {
 } from './metadata';
 import { IPendingProvenance } from './types';
 
-/** Schema of the server's "records are waiting" event (kernel_session.py). */
+/** Schema of the server's "records are waiting" event (server/kernel_session.py). */
 export const PROVENANCE_EVENT_SCHEMA =
   'https://events.jupyter.org/jupyterlab_openbis_bridge/provenance';
 

@@ -1,5 +1,5 @@
 /**
- * JSON shapes of the server companion's routes (python_pkg/.../handlers.py).
+ * JSON shapes of the server companion's routes (python_pkg/.../server/handlers.py).
  * Field names are kept identical to the server's.
  */
 

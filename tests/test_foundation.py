@@ -12,8 +12,8 @@ import tornado.web
 from tornado.httpclient import HTTPClientError
 
 import jupyterlab_openbis_bridge
-from jupyterlab_openbis_bridge import handlers
-from jupyterlab_openbis_bridge.app import OpenBISBridge
+from jupyterlab_openbis_bridge.server import handlers
+from jupyterlab_openbis_bridge.server.app import OpenBISBridge
 
 HTTP_VERBS = ("get", "head", "post", "put", "patch", "delete")
 
@@ -100,7 +100,7 @@ def _handler_classes() -> list[type]:
 
 def test_every_handler_verb_is_authenticated():
     classes = _handler_classes()
-    assert classes, "no handler classes found in jupyterlab_openbis_bridge.handlers"
+    assert classes, "no handler classes found in jupyterlab_openbis_bridge.server.handlers"
     missing = [
         f"{klass.__name__}.{verb}"
         for klass in classes

@@ -1,19 +1,12 @@
 """jupyterlab-openbis-bridge: link JupyterLab notebooks to openBIS.
 
-The server extension is loaded lazily so that kernels importing this package
-(``from jupyterlab_openbis_bridge import ...``) do not pull in jupyter_server.
+Three programs live side by side: ``server/`` (the jupyter_server extension), ``kernel/``
+(what runs inside a user's kernel) and ``cli/`` (``jupyter openbis``); the modules at this
+level are shared by them. The server extension is loaded lazily so that kernels importing this
+package (``from jupyterlab_openbis_bridge import ...``) do not pull in jupyter_server.
 """
 
-try:
-    from ._version import __version__
-except ImportError:  # running from a source tree that was never built
-    import warnings
-
-    warnings.warn(
-        "Importing 'jupyterlab_openbis_bridge' outside a proper installation.",
-        stacklevel=2,
-    )
-    __version__ = "dev"
+from .version import __version__ as __version__
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:
@@ -21,16 +14,16 @@ def _jupyter_labextension_paths() -> list[dict[str, str]]:
 
 
 def _jupyter_server_extension_points() -> list[dict[str, object]]:
-    from .app import OpenBISBridge
+    from .server.app import OpenBISBridge
 
     return [{"module": "jupyterlab_openbis_bridge", "app": OpenBISBridge}]
 
 
 # Kernel helpers, imported on first use so that ``import jupyterlab_openbis_bridge`` stays light.
 _KERNEL_API = {
-    "openbis": "kernel_openbis",
-    "download": "kernel_data",
-    "load": "kernel_data",
+    "openbis": "kernel.session",
+    "download": "kernel.data",
+    "load": "kernel.data",
 }
 
 

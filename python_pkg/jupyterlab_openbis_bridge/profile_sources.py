@@ -1,7 +1,7 @@
 """Which connection profiles the server registers, from where, and in which order.
 
-One function shared by the server (``app.py``) and ``jupyter openbis``
-(``cli_sources.py``), so the two can never disagree. No server or Jupyter
+One function shared by the server (``server/app.py``) and ``jupyter openbis``
+(``cli/sources.py``), so the two can never disagree. No server or Jupyter
 imports: callers resolve the settings and read our profile file themselves
 (the server keeps that content to merge later edits).
 

@@ -1,13 +1,14 @@
-"""The tornado application: route table of the AS (ours) and DSS (``dss_api``) endpoints."""
+"""The tornado application: route table of the AS (``as_api``), DSS (``dss.api``) and
+fault-admin (``faults``) endpoints."""
 
 from __future__ import annotations
 
 import tornado.web
 
-from .as_api import METHODS as AS_METHODS
+from .as_api.methods import METHODS as AS_METHODS
 from .context import SandboxContext
-from .dss_api import dss_routes
-from .faults import Faults
+from .dss.api import dss_routes
+from .faults import ADMIN_PATH, Faults, FaultsAdminHandler
 from .jsonrpc import JsonRpcHandler
 
 AS_V3_PATH = "/openbis/openbis/rmi-application-server-v3.json"
@@ -30,6 +31,7 @@ def make_app(ctx: SandboxContext) -> tornado.web.Application:
         (AS_V3_PATH, JsonRpcHandler, {"ctx": ctx, "methods": AS_METHODS, "endpoint": "as"}),
     ]
     routes.extend(dss_routes(ctx))
+    routes.append((ADMIN_PATH, FaultsAdminHandler, {"ctx": ctx}))
     return tornado.web.Application(
         routes,
         api_version=ctx.api_version,

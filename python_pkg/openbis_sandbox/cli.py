@@ -18,8 +18,8 @@ from .app import make_app
 from .certs import ensure_certificate
 from .context import SandboxContext
 from .faults import FaultSpecError
-from .seed import SEED_CHOICES_HELP, parse_seed, seed_store
-from .store import Store
+from .seed.seeding import SEED_CHOICES_HELP, parse_seed, seed_store
+from .store.db import Store
 
 READY_MARKER = "OPENBIS_SANDBOX_READY"
 DEFAULT_USER = ("admin", "changeit")

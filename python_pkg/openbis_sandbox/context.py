@@ -2,17 +2,18 @@
 
 One ``SandboxContext`` exists per running server. AS methods, DSS methods and the
 fault-injection layer all receive it, so it is the single place to reach the store,
-the data directory and the profile switches.
+the data directory and the profile switches. ``require_session`` is the session check
+every AS and DSS method starts with.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .store import Store
+from .errors import InvalidSessionError
+from .store.db import Store
 
 
 @dataclass
@@ -22,7 +23,7 @@ class SandboxContext:
     Attributes:
         data_dir: the directory the sandbox persists in (SQLite file, certificates,
             data set payloads under ``store/<permId>/original/...``, session workspaces).
-        store: the metadata store (see ``store.Store``).
+        store: the metadata store (see ``store.db.Store``).
         base_url: the origin clients reach the server at, e.g. ``https://127.0.0.1:8443``,
             with no path and no trailing slash. It is also ``DataStore.downloadUrl``
             (pybis concatenates ``downloadUrl + "/datastore_server/..."``).
@@ -54,3 +55,14 @@ class SandboxContext:
     def is_v37(self) -> bool:
         """True when the 3.7 DTO profile applies (SPEC §2.10)."""
         return self.api_version_tuple >= (3, 7)
+
+
+def require_session(ctx: SandboxContext, token: Any) -> str:
+    """Return the user id owning ``token`` or raise ``InvalidSessionError``.
+
+    Session tokens and personal access tokens (``$pat-…``) are both accepted.
+    """
+    user = ctx.store.session_user(token) if isinstance(token, str) else None
+    if user is None:
+        raise InvalidSessionError(token)
+    return user

@@ -2,7 +2,7 @@
 
 Faults are set at start (``--fault SPEC``, repeatable, handed to
 ``Faults.apply_spec``) or at run time through the admin endpoint
-(``dss_faults_admin.py``). Setting faults resets all counters and releases any
+(``FaultsAdminHandler``, at the end of this module). Setting faults resets all counters and releases any
 request currently held by an injected latency.
 
 Spec syntax: ``KIND[:key=value[,key=value…]]``; several specs may be joined
@@ -33,6 +33,17 @@ with ``;``. Every kind takes ``times=N``, how often the fault fires
 Counters (reset whenever faults are set): ``requests`` and ``requests.<op>``
 (every AS/DSS request, by JSON-RPC method or servlet), ``delayed_requests``,
 ``calls.<method>`` (JSON-RPC calls, the base of ``nth``) and ``fired.<kind>``.
+
+The admin endpoint ``/sandbox/admin/faults`` inspects and changes fault injection at
+run time. Authorised by the session token of the admin user in the ``X-Openbis-Token``
+header; anything else gets 403. Not subject to the faults it controls.
+
+* ``GET``    → ``{"faults": [{"spec", "remaining"}], "counters": {…}, "delayedInFlight": n}``.
+  ``?waitDelayed=N&timeoutS=S`` first waits until N requests are held by a
+  latency rule, so tests can order events without sleeping.
+* ``POST``   body ``{"faults": ["latency:ms=100", …]}`` replaces all rules
+  (syntax above), resets counters; 400 on a bad spec.
+* ``DELETE`` removes all rules and resets counters.
 """
 
 from __future__ import annotations
@@ -46,8 +57,9 @@ from typing import Any
 import tornado.web
 
 from .context import SandboxContext
-from .dss_http import send_container_error
-from .jsonrpc import OpenbisError, openbis_error_body
+from .dss.http import send_container_error
+from .errors import OpenbisError
+from .jsonrpc import openbis_error_body
 
 KINDS = ("latency", "drop", "error", "corrupt")
 SERVLET_OPERATIONS = ("upload", "file-transfer", "file-get")
@@ -309,3 +321,69 @@ def _send_rpc_error(handler: tornado.web.RequestHandler, message: str) -> None:
     handler.set_status(200)
     handler.set_header("Content-Type", "application/json-rpc")
     handler.finish(json.dumps(openbis_error_body(request_id, OpenbisError(message))) + "\n")
+
+
+# --- admin endpoint ------------------------------------------------------------------
+
+ADMIN_PATH = "/sandbox/admin/faults"
+TOKEN_HEADER = "X-Openbis-Token"
+DEFAULT_ADMIN_USER = "admin"
+
+
+def is_admin(ctx: SandboxContext, user: str) -> bool:
+    # The store has no role model yet; use it as soon as it offers one.
+    check = getattr(ctx.store, "is_instance_admin", None)
+    if check is not None:
+        return bool(check(user))
+    return user == DEFAULT_ADMIN_USER
+
+
+class FaultsAdminHandler(tornado.web.RequestHandler):
+    def initialize(self, ctx: SandboxContext) -> None:
+        self.ctx = ctx
+
+    def check_xsrf_cookie(self) -> None:
+        pass
+
+    @property
+    def faults(self) -> Faults:
+        return self.ctx.faults
+
+    def prepare(self) -> None:
+        token = self.request.headers.get(TOKEN_HEADER)
+        user = self.ctx.store.session_user(token) if token else None
+        if user is None or not is_admin(self.ctx, user):
+            self._reply({"error": "Admin session required"}, status=403)
+
+    def _reply(self, body: dict[str, Any], status: int = 200) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))
+
+    async def get(self) -> None:
+        wait_for = self.get_query_argument("waitDelayed", None)
+        if wait_for is not None:
+            timeout_s = float(self.get_query_argument("timeoutS", "30"))
+            if not await self.faults.wait_for_delayed(int(wait_for), timeout_s):
+                self._reply(
+                    {"error": "Timed out waiting for delayed requests", **self.faults.snapshot()},
+                    408,
+                )
+                return
+        self._reply(self.faults.snapshot())
+
+    def post(self) -> None:
+        try:
+            body = json.loads(self.request.body or b"{}")
+            specs = body["faults"]
+            if not isinstance(specs, list) or not all(isinstance(s, str) for s in specs):
+                raise FaultSpecError("'faults' must be a list of spec strings")
+            self.faults.set_specs(specs)
+        except (ValueError, KeyError, TypeError) as exc:
+            self._reply({"error": str(exc)}, status=400)
+            return
+        self._reply(self.faults.snapshot())
+
+    def delete(self) -> None:
+        self.faults.clear()
+        self._reply(self.faults.snapshot())

@@ -17,49 +17,11 @@ from typing import Any
 import tornado.web
 
 from .context import SandboxContext
+from .errors import OpenbisError
 
 log = logging.getLogger(__name__)
 
-USER_FAILURE = "ch.systemsx.cisd.common.exceptions.UserFailureException"
-INVALID_SESSION = "ch.systemsx.cisd.common.exceptions.InvalidSessionException"
-
 Method = Callable[..., Any]
-
-
-class OpenbisError(Exception):
-    """An application error, sent as the HTTP-200, code-0 error envelope of SPEC §1.4.
-
-    ``message`` is what pybis shows the user (it raises ``ValueError(message)``), so it
-    must be the exact openBIS text; ``exception_type`` is the Java class name reported in
-    ``error.data.exceptionTypeName``.
-    """
-
-    def __init__(self, message: str, exception_type: str = USER_FAILURE) -> None:
-        super().__init__(message)
-        self.message = message
-        self.exception_type = exception_type
-
-
-class InvalidSessionError(OpenbisError):
-    """The session token is unknown, expired or logged out."""
-
-    def __init__(self, token: Any) -> None:
-        super().__init__(
-            f"Session token '{'null' if token is None else token}' is invalid: "
-            "user is not logged in.",
-            INVALID_SESSION,
-        )
-
-
-def require_session(ctx: SandboxContext, token: Any) -> str:
-    """Return the user id owning ``token`` or raise ``InvalidSessionError``.
-
-    Session tokens and personal access tokens (``$pat-…``) are both accepted.
-    """
-    user = ctx.store.session_user(token) if isinstance(token, str) else None
-    if user is None:
-        raise InvalidSessionError(token)
-    return user
 
 
 def assign_ids(value: Any) -> Any:

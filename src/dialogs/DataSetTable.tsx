@@ -39,8 +39,7 @@ export interface IDataSetTableProps {
 }
 
 export function DataSetTable(props: IDataSetTableProps): JSX.Element {
-  const { trans, items, totalCount, offset, pageSize } = props;
-  const last = Math.min(offset + items.length, totalCount);
+  const { trans, items } = props;
   return (
     <div className="jp-OpenbisBridge-datasets">
       <table className="jp-OpenbisBridge-table" aria-busy={props.loading}>
@@ -69,69 +68,74 @@ export function DataSetTable(props: IDataSetTableProps): JSX.Element {
               </td>
             </tr>
           ) : (
-            items.map(ds => {
-              const checkboxId = `jp-OpenbisBridge-ds-${ds.permId}`;
-              const downloadable =
-                ds.status === 'AVAILABLE' || ds.status === 'LOCKED';
-              return (
-                <tr
-                  key={ds.permId}
-                  data-permid={ds.permId}
-                  className={
-                    ds.permId === props.focused ? 'jp-mod-selected' : ''
-                  }
-                  onClick={() => props.onFocus(ds)}
-                >
-                  <td>
-                    <input
-                      type="checkbox"
-                      id={checkboxId}
-                      checked={props.selected.has(ds.permId)}
-                      disabled={!downloadable}
-                      onChange={e => props.onToggle(ds, e.target.checked)}
-                      onFocus={() => props.onFocus(ds)}
-                    />
-                  </td>
-                  <td>
-                    <label htmlFor={checkboxId}>
-                      {ds.name || ds.code || ds.permId}
-                    </label>
-                    <div className="jp-OpenbisBridge-muted">{ds.permId}</div>
-                  </td>
-                  <td>{ds.type ?? '–'}</td>
-                  <td>{ds.registrator ?? '–'}</td>
-                  <td>{formatDate(ds.registrationDate)}</td>
-                  <td className="jp-OpenbisBridge-number">
-                    {formatBytes(ds.size)}
-                  </td>
-                  <td>{archiveLabel(ds, trans)}</td>
-                </tr>
-              );
-            })
+            items.map(ds => <DataSetRow key={ds.permId} {...props} ds={ds} />)
           )}
         </tbody>
       </table>
-      <div className="jp-OpenbisBridge-pager">
-        <span>
-          {totalCount
-            ? trans.__('%1–%2 of %3', offset + 1, last, totalCount)
-            : trans.__('0 data sets')}
-        </span>
-        <button
-          className="jp-mod-styled jp-mod-reject"
-          disabled={offset === 0 || props.loading}
-          onClick={() => props.onPage(Math.max(0, offset - pageSize))}
-        >
-          {trans.__('Previous')}
-        </button>
-        <button
-          className="jp-mod-styled jp-mod-reject"
-          disabled={offset + pageSize >= totalCount || props.loading}
-          onClick={() => props.onPage(offset + pageSize)}
-        >
-          {trans.__('Next')}
-        </button>
-      </div>
+      <Pager {...props} />
+    </div>
+  );
+}
+
+/** One data set; only available (or locked) ones can be selected. */
+function DataSetRow(props: IDataSetTableProps & { ds: IDataSet }): JSX.Element {
+  const { trans, ds } = props;
+  const checkboxId = `jp-OpenbisBridge-ds-${ds.permId}`;
+  const downloadable = ds.status === 'AVAILABLE' || ds.status === 'LOCKED';
+  return (
+    <tr
+      data-permid={ds.permId}
+      className={ds.permId === props.focused ? 'jp-mod-selected' : ''}
+      onClick={() => props.onFocus(ds)}
+    >
+      <td>
+        <input
+          type="checkbox"
+          id={checkboxId}
+          checked={props.selected.has(ds.permId)}
+          disabled={!downloadable}
+          onChange={e => props.onToggle(ds, e.target.checked)}
+          onFocus={() => props.onFocus(ds)}
+        />
+      </td>
+      <td>
+        <label htmlFor={checkboxId}>{ds.name || ds.code || ds.permId}</label>
+        <div className="jp-OpenbisBridge-muted">{ds.permId}</div>
+      </td>
+      <td>{ds.type ?? '–'}</td>
+      <td>{ds.registrator ?? '–'}</td>
+      <td>{formatDate(ds.registrationDate)}</td>
+      <td className="jp-OpenbisBridge-number">{formatBytes(ds.size)}</td>
+      <td>{archiveLabel(ds, trans)}</td>
+    </tr>
+  );
+}
+
+/** "1–10 of 42" with Previous and Next. */
+function Pager(props: IDataSetTableProps): JSX.Element {
+  const { trans, items, totalCount, offset, pageSize } = props;
+  const last = Math.min(offset + items.length, totalCount);
+  return (
+    <div className="jp-OpenbisBridge-pager">
+      <span>
+        {totalCount
+          ? trans.__('%1–%2 of %3', offset + 1, last, totalCount)
+          : trans.__('0 data sets')}
+      </span>
+      <button
+        className="jp-mod-styled jp-mod-reject"
+        disabled={offset === 0 || props.loading}
+        onClick={() => props.onPage(Math.max(0, offset - pageSize))}
+      >
+        {trans.__('Previous')}
+      </button>
+      <button
+        className="jp-mod-styled jp-mod-reject"
+        disabled={offset + pageSize >= totalCount || props.loading}
+        onClick={() => props.onPage(offset + pageSize)}
+      >
+        {trans.__('Next')}
+      </button>
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { folderIcon, fileIcon } from '@jupyterlab/ui-components';
 import React from 'react';
 
 import { formatBytes } from '../format';
+import { useFolderListing } from '../models/folderListing';
 
 export interface IFilePickerProps {
   trans: TranslationBundle;
@@ -21,35 +22,7 @@ export interface IFilePickerProps {
 export function FilePicker(props: IFilePickerProps): JSX.Element {
   const { trans } = props;
   const [folder, setFolder] = React.useState(props.startFolder);
-  const [items, setItems] = React.useState<Contents.IModel[]>([]);
-  const [error, setError] = React.useState<string | null>(null);
-
-  React.useEffect(() => {
-    let current = true;
-    props.contents
-      .get(folder, { content: true })
-      .then(model => {
-        if (current) {
-          const listing = (model.content as Contents.IModel[]).filter(
-            item => !item.name.startsWith('.')
-          );
-          listing.sort((a, b) =>
-            a.type === b.type
-              ? a.name.localeCompare(b.name, undefined, { sensitivity: 'base' })
-              : a.type === 'directory'
-                ? -1
-                : 1
-          );
-          setItems(listing);
-          setError(null);
-        }
-      })
-      .catch(reason => current && setError(String(reason?.message ?? reason)));
-    return () => {
-      current = false;
-    };
-  }, [folder]);
-
+  const { items, error } = useFolderListing(props.contents, folder);
   const parent = folder.includes('/')
     ? folder.slice(0, folder.lastIndexOf('/'))
     : '';
@@ -73,48 +46,57 @@ export function FilePicker(props: IFilePickerProps): JSX.Element {
       <ul className="jp-OpenbisBridge-fileList">
         {items
           .filter(item => !props.exclude.has(item.path))
-          .map(item => {
-            const id = `jp-OpenbisBridge-pick-${item.path}`;
-            return (
-              <li key={item.path}>
-                <span className="jp-OpenbisBridge-checkboxField">
-                  <input
-                    id={id}
-                    type="checkbox"
-                    checked={props.selected.has(item.path)}
-                    onChange={e => props.onToggle(item.path, e.target.checked)}
-                  />
-                  {item.type === 'directory' ? (
-                    <folderIcon.react
-                      tag="span"
-                      className="jp-OpenbisBridge-icon"
-                    />
-                  ) : (
-                    <fileIcon.react
-                      tag="span"
-                      className="jp-OpenbisBridge-icon"
-                    />
-                  )}
-                  <label htmlFor={id}>{item.name}</label>
-                  {item.type === 'directory' ? (
-                    <button
-                      className="jp-OpenbisBridge-chip"
-                      aria-label={trans.__('Open folder %1', item.name)}
-                      onClick={() => setFolder(item.path)}
-                    >
-                      {trans.__('open')}
-                    </button>
-                  ) : null}
-                </span>
-                <span className="jp-OpenbisBridge-muted">
-                  {item.type === 'directory'
-                    ? trans.__('folder')
-                    : formatBytes(item.size ?? null)}
-                </span>
-              </li>
-            );
-          })}
+          .map(item => (
+            <FileItem
+              key={item.path}
+              {...props}
+              item={item}
+              onOpen={() => setFolder(item.path)}
+            />
+          ))}
       </ul>
     </div>
+  );
+}
+
+interface IFileItemProps extends IFilePickerProps {
+  item: Contents.IModel;
+  /** Show this folder's content instead. */
+  onOpen: () => void;
+}
+
+function FileItem(props: IFileItemProps): JSX.Element {
+  const { trans, item } = props;
+  const id = `jp-OpenbisBridge-pick-${item.path}`;
+  const isFolder = item.type === 'directory';
+  return (
+    <li>
+      <span className="jp-OpenbisBridge-checkboxField">
+        <input
+          id={id}
+          type="checkbox"
+          checked={props.selected.has(item.path)}
+          onChange={e => props.onToggle(item.path, e.target.checked)}
+        />
+        {isFolder ? (
+          <folderIcon.react tag="span" className="jp-OpenbisBridge-icon" />
+        ) : (
+          <fileIcon.react tag="span" className="jp-OpenbisBridge-icon" />
+        )}
+        <label htmlFor={id}>{item.name}</label>
+        {isFolder ? (
+          <button
+            className="jp-OpenbisBridge-chip"
+            aria-label={trans.__('Open folder %1', item.name)}
+            onClick={props.onOpen}
+          >
+            {trans.__('open')}
+          </button>
+        ) : null}
+      </span>
+      <span className="jp-OpenbisBridge-muted">
+        {isFolder ? trans.__('folder') : formatBytes(item.size ?? null)}
+      </span>
+    </li>
   );
 }

@@ -6,58 +6,8 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import { IConnection, IProfileFields } from '../types';
+import { IProfileValues } from '../models/profile';
 import { describedBy, ErrorBanner, Field } from './fields';
-
-export interface IProfileValues {
-  name: string;
-  url: string;
-  username: string;
-  verifyCertificates: boolean;
-  caBundle: string;
-}
-
-export function profileValues(existing: IConnection | null): IProfileValues {
-  return {
-    name: existing?.name ?? '',
-    url: existing?.url ?? 'https://',
-    username: existing?.username ?? '',
-    verifyCertificates: existing?.verifyCertificates ?? true,
-    caBundle: existing?.caBundle ?? ''
-  };
-}
-
-/** Client-side checks; an empty object when the values can be sent. */
-export function checkProfile(
-  values: IProfileValues,
-  creating: boolean,
-  trans: TranslationBundle
-): Record<string, string> {
-  const problems: Record<string, string> = {};
-  if (creating && !values.name.trim()) {
-    problems.name = trans.__('Give the connection a name.');
-  }
-  if (!/^https?:\/\/\S+$/.test(values.url.trim())) {
-    problems.url = trans.__('Enter the address, starting with https://');
-  }
-  return problems;
-}
-
-export function toProfileFields(
-  values: IProfileValues,
-  creating: boolean
-): IProfileFields {
-  const fields: IProfileFields = {
-    url: values.url.trim(),
-    username: values.username.trim() || null,
-    verifyCertificates: values.verifyCertificates,
-    caBundle: values.verifyCertificates ? values.caBundle.trim() || null : null
-  };
-  if (creating) {
-    fields.name = values.name.trim();
-  }
-  return fields;
-}
 
 export interface IProfileFormProps {
   trans: TranslationBundle;
@@ -72,8 +22,13 @@ export interface IProfileFormProps {
   onCancel: () => void;
 }
 
+/** The form's props plus the DOM id of each input by name. */
+interface IPartProps extends IProfileFormProps {
+  id: (name: string) => string;
+}
+
 export function ProfileForm(props: IProfileFormProps): JSX.Element {
-  const { trans, values: v, errors, idPrefix } = props;
+  const { trans, values: v, idPrefix } = props;
   const id = (name: string) => `${idPrefix}-${name}`;
   return (
     <fieldset
@@ -85,6 +40,19 @@ export function ProfileForm(props: IProfileFormProps): JSX.Element {
           ? trans.__('Edit connection %1', v.name)
           : trans.__('Add an openBIS connection')}
       </legend>
+      <LocationFields {...props} id={id} />
+      <TrustFields {...props} id={id} />
+      <ErrorBanner message={props.message} />
+      <ProfileButtons {...props} />
+    </fieldset>
+  );
+}
+
+/** Name, URL and default username. */
+function LocationFields(props: IPartProps): JSX.Element {
+  const { trans, values: v, errors, id } = props;
+  return (
+    <>
       <Field
         id={id('name')}
         label={trans.__('Name')}
@@ -131,6 +99,15 @@ export function ProfileForm(props: IProfileFormProps): JSX.Element {
           {...describedBy(id('username'), errors.username)}
         />
       </Field>
+    </>
+  );
+}
+
+/** Certificate verification and the CA bundle. */
+function TrustFields(props: IPartProps): JSX.Element {
+  const { trans, values: v, errors, id } = props;
+  return (
+    <>
       <div className="jp-OpenbisBridge-checkboxField">
         <input
           id={id('verify')}
@@ -159,20 +136,22 @@ export function ProfileForm(props: IProfileFormProps): JSX.Element {
           {...describedBy(id('ca'), errors.caBundle)}
         />
       </Field>
-      <ErrorBanner message={props.message} />
-      <div className="jp-OpenbisBridge-actions">
-        <button
-          className="jp-mod-styled jp-mod-reject"
-          onClick={props.onCancel}
-        >
-          {trans.__('Back')}
-        </button>
-        <button className="jp-mod-styled jp-mod-accept" onClick={props.onSave}>
-          {props.editing
-            ? trans.__('Save connection')
-            : trans.__('Add connection')}
-        </button>
-      </div>
-    </fieldset>
+    </>
+  );
+}
+
+function ProfileButtons(props: IProfileFormProps): JSX.Element {
+  const { trans } = props;
+  return (
+    <div className="jp-OpenbisBridge-actions">
+      <button className="jp-mod-styled jp-mod-reject" onClick={props.onCancel}>
+        {trans.__('Back')}
+      </button>
+      <button className="jp-mod-styled jp-mod-accept" onClick={props.onSave}>
+        {props.editing
+          ? trans.__('Save connection')
+          : trans.__('Add connection')}
+      </button>
+    </div>
   );
 }

@@ -5,7 +5,7 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import { FormValue, inputKind } from '../properties';
+import { FormValue, InputKind, inputKind } from '../properties';
 import { IPropertyType } from '../types';
 import { describedBy, Field } from './fields';
 
@@ -19,26 +19,75 @@ export interface IPropertyFieldProps {
 }
 
 export function PropertyField(props: IPropertyFieldProps): JSX.Element {
-  const { property, id, error, trans } = props;
+  const { property, id, error } = props;
   const label = property.label || property.code;
-  const text = typeof props.value === 'string' ? props.value : '';
-  const aria = describedBy(id, error);
+  const kind = inputKind(property);
+  if (kind === 'checkbox') {
+    return <CheckboxProperty {...props} label={label} />;
+  }
+  return (
+    <Field
+      id={id}
+      label={label}
+      mandatory={property.mandatory}
+      error={error}
+      hint={property.description !== label ? property.description : null}
+    >
+      {textControl(props, kind)}
+    </Field>
+  );
+}
+
+/** A checkbox carries its own label and error (the label follows the box). */
+function CheckboxProperty(
+  props: IPropertyFieldProps & { label: string }
+): JSX.Element {
+  const { property, id, error } = props;
+  return (
+    <div
+      className={`jp-OpenbisBridge-field jp-OpenbisBridge-checkboxField${error ? ' jp-mod-invalid' : ''}`}
+    >
+      <input
+        id={id}
+        type="checkbox"
+        data-property={property.code}
+        checked={props.value === true || props.value === 'true'}
+        onChange={e => props.onChange(e.target.checked)}
+        {...describedBy(id, error)}
+      />
+      <label htmlFor={id}>{props.label}</label>
+      {error ? (
+        <div
+          id={`${id}-error`}
+          className="jp-OpenbisBridge-fieldError"
+          role="alert"
+        >
+          {error}
+        </div>
+      ) : null}
+    </div>
+  );
+}
+
+/** The control of every kind but the checkbox, editing the value as text. */
+function textControl(
+  props: IPropertyFieldProps,
+  kind: Exclude<InputKind, 'checkbox'>
+): JSX.Element {
+  const { property, id, error, trans } = props;
   const common = {
     id,
     className: 'jp-mod-styled',
     'data-property': property.code,
-    ...aria
+    ...describedBy(id, error),
+    value: typeof props.value === 'string' ? props.value : '',
+    onChange: (e: { target: { value: string } }) =>
+      props.onChange(e.target.value)
   };
-  const kind = inputKind(property);
-  let control: JSX.Element;
   switch (kind) {
     case 'select':
-      control = (
-        <select
-          {...common}
-          value={text}
-          onChange={e => props.onChange(e.target.value)}
-        >
+      return (
+        <select {...common}>
           <option value="">
             {property.mandatory ? trans.__('Choose…') : trans.__('(none)')}
           </option>
@@ -53,37 +102,11 @@ export function PropertyField(props: IPropertyFieldProps): JSX.Element {
           ))}
         </select>
       );
-      break;
-    case 'checkbox':
-      return (
-        <div
-          className={`jp-OpenbisBridge-field jp-OpenbisBridge-checkboxField${error ? ' jp-mod-invalid' : ''}`}
-        >
-          <input
-            id={id}
-            type="checkbox"
-            data-property={property.code}
-            checked={props.value === true || props.value === 'true'}
-            onChange={e => props.onChange(e.target.checked)}
-            {...aria}
-          />
-          <label htmlFor={id}>{label}</label>
-          {error ? (
-            <div
-              id={`${id}-error`}
-              className="jp-OpenbisBridge-fieldError"
-              role="alert"
-            >
-              {error}
-            </div>
-          ) : null}
-        </div>
-      );
     case 'integer':
     case 'real':
       // Text with a numeric keyboard: native number inputs are `:invalid` on a step
       // mismatch, which makes JupyterLab disable the dialog's button without a message.
-      control = (
+      return (
         <input
           {...common}
           type="text"
@@ -92,71 +115,17 @@ export function PropertyField(props: IPropertyFieldProps): JSX.Element {
           placeholder={
             kind === 'integer' ? trans.__('whole number') : trans.__('number')
           }
-          value={text}
-          onChange={e => props.onChange(e.target.value)}
         />
       );
-      break;
     case 'date':
-      control = (
-        <input
-          {...common}
-          type="date"
-          value={text}
-          onChange={e => props.onChange(e.target.value)}
-        />
-      );
-      break;
+      return <input {...common} type="date" />;
     case 'datetime':
-      control = (
-        <input
-          {...common}
-          type="datetime-local"
-          value={text}
-          onChange={e => props.onChange(e.target.value)}
-        />
-      );
-      break;
+      return <input {...common} type="datetime-local" />;
     case 'textarea':
-      control = (
-        <textarea
-          {...common}
-          rows={3}
-          value={text}
-          onChange={e => props.onChange(e.target.value)}
-        />
-      );
-      break;
+      return <textarea {...common} rows={3} />;
     case 'url':
-      control = (
-        <input
-          {...common}
-          type="text"
-          inputMode="url"
-          value={text}
-          onChange={e => props.onChange(e.target.value)}
-        />
-      );
-      break;
+      return <input {...common} type="text" inputMode="url" />;
     default:
-      control = (
-        <input
-          {...common}
-          type="text"
-          value={text}
-          onChange={e => props.onChange(e.target.value)}
-        />
-      );
+      return <input {...common} type="text" />;
   }
-  return (
-    <Field
-      id={id}
-      label={label}
-      mandatory={property.mandatory}
-      error={error}
-      hint={property.description !== label ? property.description : null}
-    >
-      {control}
-    </Field>
-  );
 }

@@ -1,29 +1,26 @@
 /**
- * Download flow: dialog → server job with progress → notebook metadata →
- * file browser refresh.
+ * Download flow, each step awaited in order: make sure a connection is logged
+ * in, let the user choose data sets (then either insert code that loads them,
+ * or start a server download job), follow the job with progress, record the
+ * downloads in the notebook's metadata, refresh the file browser.
  */
 import { Dialog, Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { NotebookPanel } from '@jupyterlab/notebook';
+import { TranslationBundle } from '@jupyterlab/translation';
 
 import { getDataSet, startDownload } from '../api';
-import { ICommandDeps } from '../deps';
 import { ensureConnected } from '../connect';
-import { DownloadBody, IDownloadChoice } from '../dialogs/DownloadDialog';
+import { ICommandDeps } from '../deps';
+import { DownloadBody } from '../dialogs/DownloadDialog';
 import { showSubmitDialog } from '../dialogs/submitDialog';
 import { describeError } from '../errors';
 import { insertCodeCell, loadCode } from '../insertCode';
-import { IDownloadRecord, recordDownloads } from '../metadata';
+import { IDownloadRecord, IRecordedFile, recordDownloads } from '../metadata';
+import { DownloadModel, IDownloadChoice } from '../models/download';
+import { notebookLocalPath } from '../notebookPath';
 import { trackJob } from '../progress';
 import { IDownloadResult, IJob } from '../types';
-
-/** The notebook's path without a drive prefix (e.g. `RTC:`), as the server expects. */
-export function notebookLocalPath(
-  panel: NotebookPanel,
-  deps: Pick<ICommandDeps, 'app'>
-): string {
-  return deps.app.serviceManager.contents.localPath(panel.context.path);
-}
 
 /** `actions` entry of the Download dialog's "Insert code" button. */
 const INSERT_ACTION = 'openbis-insert-code';
@@ -44,101 +41,160 @@ export interface IDownloadFlowOptions {
   preferInsert?: boolean;
 }
 
+/** What the user decided in the dialog; null when it was closed. */
+type Decision =
+  | { kind: 'insert'; permIds: string[] }
+  | { kind: 'download'; job: IJob<IDownloadResult>; choice: IDownloadChoice }
+  | null;
+
+type DownloadedDataSet = IDownloadResult['dataSets'][number];
+
 export async function runDownloadFlow(
   panel: NotebookPanel,
   deps: ICommandDeps,
   options: IDownloadFlowOptions = {}
 ): Promise<void> {
-  const { model, trans } = deps;
-  const connection = await ensureConnected(model, trans);
+  const connection = await ensureConnected(deps.model, deps.trans);
   if (!connection) {
     return;
   }
-  const notebookPath = notebookLocalPath(panel, deps);
-  const folder = PathExt.dirname(notebookPath);
-  const body = new DownloadBody(
+  const decision = await chooseDataSets(panel, deps, connection, options);
+  if (decision?.kind === 'insert') {
+    if (!panel.isDisposed) {
+      insertLoadCode(panel, deps, decision.permIds, connection);
+    }
+  } else if (decision?.kind === 'download') {
+    const done = await followDownload(deps, decision);
+    if (done) {
+      await recordAndNotify(panel, deps, connection, decision.choice, done);
+    }
+  }
+}
+
+/** Show the dialog until the user inserts code, starts a download or closes it. */
+async function chooseDataSets(
+  panel: NotebookPanel,
+  deps: ICommandDeps,
+  connection: string,
+  options: IDownloadFlowOptions
+): Promise<Decision> {
+  const { trans } = deps;
+  const folder = PathExt.dirname(notebookLocalPath(panel, deps));
+  const model = new DownloadModel(
     connection,
     trans,
     folder ? `${folder}/data` : 'data'
   );
-  let job: IJob<IDownloadResult> | null = null;
-  let choice: IDownloadChoice | null = null;
-  let toInsert: string[] | null = null;
-  await showSubmitDialog<IDownloadChoice>({
-    title: trans.__('Download data from openBIS (%1)', connection),
-    body,
-    className: 'jp-OpenbisBridge-wideDialog',
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Cancel') }),
-      Dialog.okButton({
-        label: trans.__('Insert code'),
-        caption: trans.__(
-          'Insert a code cell that loads the selected data sets from kernel code'
-        ),
-        displayType: 'default',
-        actions: [INSERT_ACTION]
-      }),
-      Dialog.okButton({ label: trans.__('Download') })
-    ],
-    defaultButton: options.preferInsert ? 1 : 2,
-    onSubmit: async (value, button) => {
-      if (!value || value.dataSets.length === 0) {
-        body.showProblem(null, {
-          permIds: trans.__('Select at least one data set.')
-        });
-        return false;
+  const body = new DownloadBody(model, trans);
+  void model.loadSpaces();
+  const outcome: { decision: Decision } = { decision: null };
+  try {
+    await showSubmitDialog<IDownloadChoice>({
+      title: trans.__('Download data from openBIS (%1)', connection),
+      body,
+      className: 'jp-OpenbisBridge-wideDialog',
+      buttons: dialogButtons(trans),
+      defaultButton: options.preferInsert ? 1 : 2,
+      onSubmit: async (value, button) => {
+        outcome.decision = await decide(
+          model,
+          connection,
+          trans,
+          value,
+          button
+        );
+        return outcome.decision !== null;
       }
-      if (button.actions.includes(INSERT_ACTION)) {
-        toInsert = value.dataSets.map(ds => ds.permId);
-        return true;
-      }
-      if (!value.destination) {
-        body.showProblem(null, { destination: trans.__('Choose a folder.') });
-        return false;
-      }
-      try {
-        job = (await startDownload(connection, {
-          permIds: value.dataSets.map(ds => ds.permId),
-          destination: value.destination,
-          overwrite: value.overwrite
-        })) as IJob<IDownloadResult>;
-        choice = value;
-        return true;
-      } catch (error) {
-        const problem = describeError(error, trans);
-        body.showProblem(problem.message, problem.fields);
-        return false;
-      }
-    }
-  });
-  if (toInsert) {
-    if (!panel.isDisposed) {
-      insertLoadCode(panel, deps, toInsert, connection);
-    }
-    return;
+    });
+  } finally {
+    model.dispose();
   }
-  if (!job || !choice) {
-    return;
+  return outcome.decision;
+}
+
+function dialogButtons(trans: TranslationBundle): Dialog.IButton[] {
+  return [
+    Dialog.cancelButton({ label: trans.__('Cancel') }),
+    Dialog.okButton({
+      label: trans.__('Insert code'),
+      caption: trans.__(
+        'Insert a code cell that loads the selected data sets from kernel code'
+      ),
+      displayType: 'default',
+      actions: [INSERT_ACTION]
+    }),
+    Dialog.okButton({ label: trans.__('Download') })
+  ];
+}
+
+/** Check the choice and act on the button; null (problem shown) keeps the dialog open. */
+async function decide(
+  model: DownloadModel,
+  connection: string,
+  trans: TranslationBundle,
+  value: IDownloadChoice | null,
+  button: Dialog.IButton
+): Promise<Decision> {
+  if (!value || value.dataSets.length === 0) {
+    model.showProblem(null, {
+      permIds: trans.__('Select at least one data set.')
+    });
+    return null;
   }
-  const chosen: IDownloadChoice = choice;
-  const finished = await trackJob<IDownloadResult>(job, {
+  if (button.actions.includes(INSERT_ACTION)) {
+    return { kind: 'insert', permIds: value.dataSets.map(ds => ds.permId) };
+  }
+  if (!value.destination) {
+    model.showProblem(null, { destination: trans.__('Choose a folder.') });
+    return null;
+  }
+  try {
+    const job = (await startDownload(connection, {
+      permIds: value.dataSets.map(ds => ds.permId),
+      destination: value.destination,
+      overwrite: value.overwrite
+    })) as IJob<IDownloadResult>;
+    return { kind: 'download', job, choice: value };
+  } catch (error) {
+    const problem = describeError(error, trans);
+    model.showProblem(problem.message, problem.fields);
+    return null;
+  }
+}
+
+/** Progress until the job ends; the downloaded data sets when it succeeded. */
+async function followDownload(
+  deps: ICommandDeps,
+  decision: { job: IJob<IDownloadResult>; choice: IDownloadChoice }
+): Promise<DownloadedDataSet[] | null> {
+  const { trans } = deps;
+  const finished = await trackJob<IDownloadResult>(decision.job, {
     trans,
     title: trans._n(
       'Downloading %1 data set',
       'Downloading %1 data sets',
-      chosen.dataSets.length
+      decision.choice.dataSets.length
     )
   });
   await deps.fileBrowser?.model.refresh();
   if (finished.state !== 'succeeded' || !finished.result) {
-    return;
+    return null;
   }
-  const instance =
-    model.connections.find(c => c.name === connection)?.url ?? connection;
+  return finished.result.dataSets;
+}
+
+/** Record the downloads in the notebook's metadata and tell the user. */
+async function recordAndNotify(
+  panel: NotebookPanel,
+  deps: ICommandDeps,
+  connection: string,
+  choice: IDownloadChoice,
+  dataSets: DownloadedDataSet[]
+): Promise<void> {
+  const { trans } = deps;
+  const instance = deps.model.instanceOf(connection);
   const records = await Promise.all(
-    finished.result.dataSets.map(entry =>
-      downloadRecord(connection, instance, entry)
-    )
+    dataSets.map(entry => downloadRecord(connection, instance, entry))
   );
   if (!panel.isDisposed) {
     recordDownloads(panel.model!, records);
@@ -148,34 +204,48 @@ export async function runDownloadFlow(
       'Downloaded %1 data set to %2',
       'Downloaded %1 data sets to %2',
       records.length,
-      chosen.destination
+      choice.destination
     ),
     { autoClose: 5000 }
   );
 }
 
-/** The metadata record, with each file's size and CRC32 as openBIS reported them. */
-async function downloadRecord(
+type Checksums = Map<string, { size: number | null; crc32: number | null }>;
+
+/** Size and CRC32 of each file as openBIS reports them, by path without `original/`. */
+async function fileChecksums(
   connection: string,
-  instance: string,
-  entry: IDownloadResult['dataSets'][number]
-): Promise<IDownloadRecord> {
-  let checksums = new Map<
-    string,
-    { size: number | null; crc32: number | null }
-  >();
+  permId: string
+): Promise<Checksums> {
   try {
-    const detail = await getDataSet(connection, entry.permId);
-    checksums = new Map(
+    const detail = await getDataSet(connection, permId);
+    return new Map(
       detail.files.map(f => [
         f.path.replace(/^original\//, ''),
         { size: f.size, crc32: f.crc32 }
       ])
     );
   } catch (error) {
-    console.warn('openBIS bridge: no checksums for', entry.permId, error);
+    console.warn('openBIS bridge: no checksums for', permId, error);
+    return new Map();
   }
+}
+
+/** The metadata record, with each file's size and CRC32 as openBIS reported them. */
+async function downloadRecord(
+  connection: string,
+  instance: string,
+  entry: DownloadedDataSet
+): Promise<IDownloadRecord> {
+  const checksums = await fileChecksums(connection, entry.permId);
   const prefix = `${entry.path}/`;
+  const fileRecord = (path: string): IRecordedFile => {
+    const relative = path.startsWith(prefix) ? path.slice(prefix.length) : path;
+    const known =
+      checksums.get(relative) ??
+      checksums.get(relative.replace(/^original\//, ''));
+    return { path, size: known?.size ?? null, crc32: known?.crc32 ?? null };
+  };
   return {
     instance,
     connection,
@@ -184,14 +254,6 @@ async function downloadRecord(
     path: entry.path,
     size: entry.size,
     time: new Date().toISOString(),
-    files: entry.files.map(path => {
-      const relative = path.startsWith(prefix)
-        ? path.slice(prefix.length)
-        : path;
-      const known =
-        checksums.get(relative) ??
-        checksums.get(relative.replace(/^original\//, ''));
-      return { path, size: known?.size ?? null, crc32: known?.crc32 ?? null };
-    })
+    files: entry.files.map(fileRecord)
   };
 }

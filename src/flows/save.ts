@@ -6,12 +6,14 @@
  */
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import { NotebookPanel } from '@jupyterlab/notebook';
+import { IStateDB } from '@jupyterlab/statedb';
+import { TranslationBundle } from '@jupyterlab/translation';
 import { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 
 import { getDataSetTypes, startSave, writeEnvFiles } from '../api';
 import { ensureConnected } from '../connect';
 import { ICommandDeps } from '../deps';
-import { ISaveForm, ITarget, SaveBody } from '../dialogs/SaveDialog';
+import { SaveBody } from '../dialogs/SaveDialog';
 import { showSubmitDialog } from '../dialogs/submitDialog';
 import { describeError } from '../errors';
 import {
@@ -21,10 +23,11 @@ import {
   requirementsText
 } from '../kernel';
 import { downloadedPermIds, recordUpload } from '../metadata';
+import { ISaveForm, ITarget, SaveFormModel } from '../models/saveForm';
+import { notebookLocalPath } from '../notebookPath';
 import { trackJob } from '../progress';
 import { FormValue, validateProperties } from '../properties';
-import { IJob, ISaveResult } from '../types';
-import { notebookLocalPath } from './download';
+import { IDataSetType, IJob, ISaveResult } from '../types';
 
 const DEFAULT_TYPE = 'ANALYSIS_NOTEBOOK';
 const FORM_KEY = 'jupyterlab-openbis-bridge:save-form';
@@ -34,6 +37,43 @@ interface IRememberedForm {
   lastType?: string;
   target?: ITarget | null;
   values?: Record<string, Record<string, FormValue>>;
+}
+
+/** What every step after the capture works on. */
+interface ISaveContext {
+  panel: NotebookPanel;
+  deps: ICommandDeps;
+  connection: string;
+  notebookPath: string;
+  environment: IEnvironment | null;
+}
+
+export async function runSaveFlow(
+  panel: NotebookPanel,
+  deps: ICommandDeps
+): Promise<void> {
+  const connection = await ensureConnected(deps.model, deps.trans);
+  if (!connection || !panel.model) {
+    return;
+  }
+  const environment = await captureStep(panel, deps);
+  if (environment === 'abort') {
+    return;
+  }
+  const types = await loadTypes(connection, deps.trans);
+  if (!types) {
+    return;
+  }
+  const remembered = ((await deps.state?.fetch(FORM_KEY)) ??
+    {}) as IRememberedForm;
+  const notebookPath = notebookLocalPath(panel, deps);
+  const context = { panel, deps, connection, notebookPath, environment };
+  const job = await showSaveForm(context, types, remembered);
+  const result = job ? await followUpload(context, job) : null;
+  if (result) {
+    await recordSave(context, result);
+    notifySaved(result, deps.trans);
+  }
 }
 
 /** (a) The environment, or null when the user chooses to continue without it. */
@@ -48,19 +88,7 @@ async function captureStep(
     { autoClose: false }
   );
   try {
-    await panel.sessionContext.ready;
-    const kernel = panel.sessionContext.session?.kernel ?? null;
-    const info = kernel ? await kernel.info : null;
-    const language =
-      info?.language_info?.name ??
-      (
-        panel.model?.getMetadata('kernelspec') as
-          { language?: string } | undefined
-      )?.language;
-    const env = await captureEnvironment(kernel, {
-      language,
-      timeoutMs: CAPTURE_TIMEOUT_MS
-    });
+    const env = await captureKernelEnvironment(panel);
     Notification.update({
       id,
       message: trans.__(
@@ -79,140 +107,221 @@ async function captureStep(
       type: 'warning',
       autoClose: 3000
     });
-    const message =
-      error instanceof CaptureError ? error.message : String(error);
-    const answer = await showDialog({
-      title: trans.__('Environment not captured'),
-      body: trans.__(
-        '%1 requirements.txt and runtime.txt will not be written. Save the notebook to openBIS without them?',
-        message
-      ),
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Cancel') }),
-        Dialog.okButton({ label: trans.__('Continue without') })
-      ]
-    });
-    return answer.button.accept ? null : 'abort';
+    return (await continueWithoutEnvironment(error, trans)) ? null : 'abort';
   }
 }
 
-export async function runSaveFlow(
-  panel: NotebookPanel,
-  deps: ICommandDeps
-): Promise<void> {
-  const { model, trans, state, app } = deps;
-  const connection = await ensureConnected(model, trans);
-  if (!connection || !panel.model) {
-    return;
-  }
-  const environment = await captureStep(panel, deps);
-  if (environment === 'abort') {
-    return;
-  }
-  let types;
+/** Run the capture in the notebook's kernel, in the kernel's language. */
+async function captureKernelEnvironment(
+  panel: NotebookPanel
+): Promise<IEnvironment> {
+  await panel.sessionContext.ready;
+  const kernel = panel.sessionContext.session?.kernel ?? null;
+  const info = kernel ? await kernel.info : null;
+  const language =
+    info?.language_info?.name ??
+    (
+      panel.model?.getMetadata('kernelspec') as
+        { language?: string } | undefined
+    )?.language;
+  return captureEnvironment(kernel, {
+    language,
+    timeoutMs: CAPTURE_TIMEOUT_MS
+  });
+}
+
+/** Ask whether to save without requirements.txt and runtime.txt. */
+async function continueWithoutEnvironment(
+  error: unknown,
+  trans: TranslationBundle
+): Promise<boolean> {
+  const message = error instanceof CaptureError ? error.message : String(error);
+  const answer = await showDialog({
+    title: trans.__('Environment not captured'),
+    body: trans.__(
+      '%1 requirements.txt and runtime.txt will not be written. Save the notebook to openBIS without them?',
+      message
+    ),
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.okButton({ label: trans.__('Continue without') })
+    ]
+  });
+  return answer.button.accept;
+}
+
+/** The data-set types of the connection, or null (error notified). */
+async function loadTypes(
+  connection: string,
+  trans: TranslationBundle
+): Promise<IDataSetType[] | null> {
   try {
-    types = await getDataSetTypes(connection);
+    return await getDataSetTypes(connection);
   } catch (error) {
     Notification.error(describeError(error, trans).message, {
       autoClose: false
     });
-    return;
+    return null;
   }
-  const remembered = ((await state?.fetch(FORM_KEY)) ?? {}) as IRememberedForm;
-  const notebookPath = notebookLocalPath(panel, deps);
-  const body = new SaveBody({
+}
+
+/** (b) The form, until an upload job starts (its job) or the user cancels (null). */
+async function showSaveForm(
+  context: ISaveContext,
+  types: IDataSetType[],
+  remembered: IRememberedForm
+): Promise<IJob<ISaveResult> | null> {
+  const { deps, connection, notebookPath, environment, panel } = context;
+  const { trans } = deps;
+  const model = new SaveFormModel({
     connection,
     trans,
-    contents: app.serviceManager.contents,
     notebookPath,
     types,
     initialType: remembered.lastType ?? DEFAULT_TYPE,
     remembered: remembered.values ?? {},
     initialTarget: remembered.target ?? null,
-    parentCandidates: downloadedPermIds(panel.model),
+    parentCandidates: downloadedPermIds(panel.model!),
     environment
   });
-
-  let job: IJob<ISaveResult> | null = null;
-  await showSubmitDialog<ISaveForm>({
-    title: trans.__('Save notebook to openBIS (%1)', connection),
-    body,
-    className: 'jp-OpenbisBridge-wideDialog',
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Cancel') }),
-      Dialog.okButton({ label: trans.__('Save to openBIS') })
-    ],
-    onSubmit: async form => {
-      const type = body.type;
-      if (!form || !type) {
-        return false;
-      }
-      // (c) client-side validation first.
-      const { properties, errors } = validateProperties(
-        type,
-        form.values,
-        trans
-      );
-      if (!form.target) {
-        errors.target = trans.__(
-          'Find and choose the experiment or sample this data set belongs to.'
-        );
-      }
-      if (Object.keys(errors).length) {
-        body.showProblem(trans.__('Please correct the marked fields.'), errors);
-        return false;
-      }
-      try {
-        // (d) environment files, then the notebook itself, then the upload.
-        if (form.includeEnvironment && environment) {
-          await writeEnvFiles({
-            notebookPath,
-            requirements: requirementsText(environment),
-            runtime: environment.runtime
-          });
+  const body = new SaveBody(model, deps.app.serviceManager.contents);
+  const started: { job: IJob<ISaveResult> | null } = { job: null };
+  try {
+    await showSubmitDialog<ISaveForm>({
+      title: trans.__('Save notebook to openBIS (%1)', connection),
+      body,
+      className: 'jp-OpenbisBridge-wideDialog',
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.okButton({ label: trans.__('Save to openBIS') })
+      ],
+      onSubmit: async form => {
+        const type = model.type;
+        if (!form || !type) {
+          return false;
         }
-        if (panel.context.isReady && !panel.context.model.readOnly) {
-          await panel.context.save();
+        started.job = await startUpload(context, body, type, form);
+        if (!started.job) {
+          return false;
         }
-        job = (await startSave(connection, {
-          notebookPath,
-          type: type.code,
-          [form.target!.kind]: form.target!.identifier,
-          parents: form.parents,
-          properties,
-          files: form.files,
-          includeEnvironment: form.includeEnvironment
-        })) as IJob<ISaveResult>;
-      } catch (error) {
-        const problem = describeError(error, trans);
-        body.showProblem(problem.message, problem.fields);
-        return false;
+        await rememberForm(deps.state, remembered, type.code, form);
+        return true;
       }
-      const values = { ...(remembered.values ?? {}), [type.code]: form.values };
-      await state?.save(FORM_KEY, {
-        lastType: type.code,
-        target: form.target,
-        values
-      } as unknown as ReadonlyPartialJSONValue);
-      return true;
-    }
-  });
-  if (!job) {
-    return;
+    });
+  } finally {
+    model.dispose();
   }
+  return started.job;
+}
+
+/** (c) Validate, then (d) upload; null when a problem is shown in the form. */
+async function startUpload(
+  context: ISaveContext,
+  body: SaveBody,
+  type: IDataSetType,
+  form: ISaveForm
+): Promise<IJob<ISaveResult> | null> {
+  const properties = validate(type, form, body, context.deps.trans);
+  if (!properties) {
+    return null;
+  }
+  try {
+    return await upload(context, type, form, properties);
+  } catch (error) {
+    const problem = describeError(error, context.deps.trans);
+    body.showProblem(problem.message, problem.fields);
+    return null;
+  }
+}
+
+/** (c) Client-side validation; the coerced properties, or null with the problems shown. */
+function validate(
+  type: IDataSetType,
+  form: ISaveForm,
+  body: SaveBody,
+  trans: TranslationBundle
+): Record<string, unknown> | null {
+  const { properties, errors } = validateProperties(type, form.values, trans);
+  if (!form.target) {
+    errors.target = trans.__(
+      'Find and choose the experiment or sample this data set belongs to.'
+    );
+  }
+  if (Object.keys(errors).length) {
+    body.showProblem(trans.__('Please correct the marked fields.'), errors);
+    return null;
+  }
+  return properties;
+}
+
+/** (d) Environment files, then the notebook itself, then the upload job. */
+async function upload(
+  context: ISaveContext,
+  type: IDataSetType,
+  form: ISaveForm,
+  properties: Record<string, unknown>
+): Promise<IJob<ISaveResult>> {
+  const { panel, connection, notebookPath, environment } = context;
+  if (form.includeEnvironment && environment) {
+    await writeEnvFiles({
+      notebookPath,
+      requirements: requirementsText(environment),
+      runtime: environment.runtime
+    });
+  }
+  if (panel.context.isReady && !panel.context.model.readOnly) {
+    await panel.context.save();
+  }
+  return (await startSave(connection, {
+    notebookPath,
+    type: type.code,
+    [form.target!.kind]: form.target!.identifier,
+    parents: form.parents,
+    properties,
+    files: form.files,
+    includeEnvironment: form.includeEnvironment
+  })) as IJob<ISaveResult>;
+}
+
+/** Remember the type, target and values (per type) for the next save. */
+async function rememberForm(
+  state: IStateDB | null,
+  remembered: IRememberedForm,
+  typeCode: string,
+  form: ISaveForm
+): Promise<void> {
+  const values = { ...(remembered.values ?? {}), [typeCode]: form.values };
+  await state?.save(FORM_KEY, {
+    lastType: typeCode,
+    target: form.target,
+    values
+  } as unknown as ReadonlyPartialJSONValue);
+}
+
+/** Progress until the job ends; its result when it succeeded. */
+async function followUpload(
+  context: ISaveContext,
+  job: IJob<ISaveResult>
+): Promise<ISaveResult | null> {
+  const { trans } = context.deps;
   const finished = await trackJob<ISaveResult>(job, {
     trans,
-    title: trans.__('Saving %1 to openBIS', notebookPath)
+    title: trans.__('Saving %1 to openBIS', context.notebookPath)
   });
-  if (finished.state !== 'succeeded' || !finished.result) {
-    return;
-  }
-  const result = finished.result;
-  // (e) record the new data set in the notebook and keep that on disk too.
+  return finished.state === 'succeeded' && finished.result
+    ? finished.result
+    : null;
+}
+
+/** (e) Record the new data set in the notebook and keep that on disk too. */
+async function recordSave(
+  context: ISaveContext,
+  result: ISaveResult
+): Promise<void> {
+  const { panel, deps, connection } = context;
   if (!panel.isDisposed && panel.model) {
     recordUpload(panel.model, {
-      instance:
-        model.connections.find(c => c.name === connection)?.url ?? connection,
+      instance: deps.model.instanceOf(connection),
       connection,
       permId: result.permId,
       url: result.url,
@@ -224,6 +333,9 @@ export async function runSaveFlow(
     await panel.context.save();
   }
   await deps.fileBrowser?.model.refresh();
+}
+
+function notifySaved(result: ISaveResult, trans: TranslationBundle): void {
   Notification.success(
     trans.__('Saved to openBIS as data set %1', result.permId),
     {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import stat
 
-from jupyterlab_openbis_bridge.cli_common import ExitCode
+from jupyterlab_openbis_bridge.cli.common import ExitCode
 from jupyterlab_openbis_bridge.profiles import load_profile_file
 
 OLD_PASSWORD = "Pl41n-text-s3cret"

@@ -6,8 +6,8 @@ import getpass
 
 import pytest
 
-from jupyterlab_openbis_bridge import cli_common
-from jupyterlab_openbis_bridge.cli_common import ExitCode
+from jupyterlab_openbis_bridge.cli import common as cli_common
+from jupyterlab_openbis_bridge.cli.common import ExitCode
 from jupyterlab_openbis_bridge.openbis_client import BridgeOpenbis
 from openbis_sandbox.testing import call_as
 

@@ -6,7 +6,7 @@ import json
 import stat
 from pathlib import Path
 
-from jupyterlab_openbis_bridge.cli_common import ExitCode
+from jupyterlab_openbis_bridge.cli.common import ExitCode
 from jupyterlab_openbis_bridge.profiles import load_profile_file
 
 

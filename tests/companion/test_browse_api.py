@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from jupyterlab_openbis_bridge import masterdata
-from jupyterlab_openbis_bridge.connections import ConnectionRegistry
 from jupyterlab_openbis_bridge.profiles import Profile
+from jupyterlab_openbis_bridge.server import masterdata
+from jupyterlab_openbis_bridge.server.connections import ConnectionRegistry
 
 from .support import CONNECTION
 

@@ -12,11 +12,7 @@ from pathlib import PurePosixPath
 import pytest
 
 from jupyterlab_openbis_bridge.errors import Forbidden, InvalidInput, UpstreamTimeout
-from jupyterlab_openbis_bridge.executor import BlockingRunner
-from jupyterlab_openbis_bridge.jobs import JobManager
-from jupyterlab_openbis_bridge.masterdata import DataSetTypeInfo, PropertyInfo, Term
 from jupyterlab_openbis_bridge.openbis_client import redact
-from jupyterlab_openbis_bridge.paths import confined, parse_relative
 from jupyterlab_openbis_bridge.profiles import (
     Profile,
     ProfileError,
@@ -27,7 +23,11 @@ from jupyterlab_openbis_bridge.profiles import (
     profile_from_environment,
     save_profile_file,
 )
-from jupyterlab_openbis_bridge.properties import coerce_properties
+from jupyterlab_openbis_bridge.server.executor import BlockingRunner
+from jupyterlab_openbis_bridge.server.jobs import JobManager
+from jupyterlab_openbis_bridge.server.masterdata import DataSetTypeInfo, PropertyInfo, Term
+from jupyterlab_openbis_bridge.server.paths import confined, parse_relative
+from jupyterlab_openbis_bridge.server.properties import coerce_properties
 
 # --- profiles ------------------------------------------------------------------------------
 
@@ -315,7 +315,7 @@ async def test_a_crashing_job_fails_without_leaking_details():
 
 
 def test_shadowed_profile_file_entries_survive_a_rewrite(tmp_path):
-    from jupyterlab_openbis_bridge.connections import ConnectionRegistry
+    from jupyterlab_openbis_bridge.server.connections import ConnectionRegistry
 
     path = tmp_path / "p.json"
     save_profile_file(path, [Profile("lab", "https://file-host")])

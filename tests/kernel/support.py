@@ -10,7 +10,7 @@ from typing import Any
 import requests
 
 from jupyterlab_openbis_bridge import kernel_proof
-from jupyterlab_openbis_bridge.kernel_client import BridgeClient, KernelIdentity, ServerInfo
+from jupyterlab_openbis_bridge.kernel.client import BridgeClient, KernelIdentity, ServerInfo
 
 ADMIN_FAULTS = "/sandbox/admin/faults"
 CONNECTION = "sandbox"

@@ -12,7 +12,7 @@ import uuid
 import pytest
 import requests
 
-from jupyterlab_openbis_bridge.kernel_client import BridgeUnavailable, read_server_info
+from jupyterlab_openbis_bridge.kernel.client import BridgeUnavailable, read_server_info
 from jupyterlab_openbis_bridge.openbis_client import redact
 from openbis_sandbox.testing import pybis_client
 
@@ -42,7 +42,7 @@ def test_openbis_uses_the_ui_login_and_leaves_no_secret(kernel, jupyter_server):
 def test_kernel_import_stays_light():
     code = (
         "import sys, jupyterlab_openbis_bridge as b\n"
-        "from jupyterlab_openbis_bridge import kernel_client, kernel_data, kernel_openbis\n"
+        "from jupyterlab_openbis_bridge.kernel import client, data, session\n"
         "assert callable(b.openbis) and callable(b.load)\n"
         "heavy = [m for m in ('jupyter_server', 'tornado') if m in sys.modules]\n"
         "assert not heavy, heavy\n"
@@ -98,7 +98,7 @@ def test_not_logged_in_is_a_clear_error(kernel_factory, jupyter_server):
     try:
         out = kernel.run(
             "from jupyterlab_openbis_bridge import openbis\n"
-            "from jupyterlab_openbis_bridge.kernel_client import BridgeAPIError\n"
+            "from jupyterlab_openbis_bridge.kernel.client import BridgeAPIError\n"
             "try:\n"
             "    openbis('sandbox')\n"
             "except BridgeAPIError as exc:\n"
@@ -208,7 +208,7 @@ def test_server_file_of_another_identity_is_not_trusted(jupyter_server, tmp_path
 def test_outside_a_kernel_there_is_no_session(jupyter_server):
     code = (
         "from jupyterlab_openbis_bridge import openbis\n"
-        "from jupyterlab_openbis_bridge.kernel_client import BridgeUnavailable\n"
+        "from jupyterlab_openbis_bridge.kernel.client import BridgeUnavailable\n"
         "try:\n"
         "    openbis()\n"
         "except BridgeUnavailable as exc:\n"

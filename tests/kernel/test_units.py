@@ -12,9 +12,9 @@ import pytest
 
 from jupyterlab_openbis_bridge import kernel_proof
 from jupyterlab_openbis_bridge.errors import Forbidden, InvalidInput
-from jupyterlab_openbis_bridge.kernel_client import BridgeUnavailable, find_server
-from jupyterlab_openbis_bridge.kernel_session import check_transport, verify_claim
-from jupyterlab_openbis_bridge.provenance import (
+from jupyterlab_openbis_bridge.kernel.client import BridgeUnavailable, find_server
+from jupyterlab_openbis_bridge.server.kernel_session import check_transport, verify_claim
+from jupyterlab_openbis_bridge.server.provenance import (
     PendingRecords,
     download_records,
     merge_downloads,

@@ -7,7 +7,7 @@ import zlib
 
 import websocket
 
-from jupyterlab_openbis_bridge.kernel_session import PENDING_EVENT_SCHEMA_ID
+from jupyterlab_openbis_bridge.server.kernel_session import PENDING_EVENT_SCHEMA_ID
 from openbis_sandbox.testing import pybis_client
 
 from .support import CSV, NESTED

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from openbis_sandbox.criteria import page, parse, search
-from openbis_sandbox.criteria_values import match_value
-from openbis_sandbox.jsonrpc import OpenbisError
-from openbis_sandbox.seed import parse_seed, seed_store
-from openbis_sandbox.store import Store
+from openbis_sandbox.criteria.match import page, search
+from openbis_sandbox.criteria.parse import parse
+from openbis_sandbox.criteria.values import match_value
+from openbis_sandbox.errors import OpenbisError
+from openbis_sandbox.seed.seeding import parse_seed, seed_store
+from openbis_sandbox.store.db import Store
 
 CS = "as.dto.common.search."
 

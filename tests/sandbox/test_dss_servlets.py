@@ -362,7 +362,7 @@ def test_file_transfer_errors_have_the_servlet_shape(client):
 def test_delete_workspace_removes_only_that_sessions_folder(tmp_path):
     from types import SimpleNamespace
 
-    from openbis_sandbox.dss_workspace import delete_workspace, resolve_workspace_path
+    from openbis_sandbox.dss.workspace import delete_workspace, resolve_workspace_path
 
     ctx = SimpleNamespace(data_dir=tmp_path)
     mine = resolve_workspace_path(ctx, "alice-1", "upload/file.txt")

@@ -11,7 +11,7 @@ import requests
 
 from openbis_sandbox.context import SandboxContext
 from openbis_sandbox.faults import Faults, FaultSpecError, parse_spec
-from openbis_sandbox.store import Store
+from openbis_sandbox.store.db import Store
 from openbis_sandbox.testing import pybis_client, start_sandbox
 
 ADMIN = "/sandbox/admin/faults"

@@ -11,8 +11,8 @@ import zlib
 
 import pytest
 
-from openbis_sandbox.seed import parse_seed, seed_store
-from openbis_sandbox.store import Store
+from openbis_sandbox.seed.seeding import parse_seed, seed_store
+from openbis_sandbox.store.db import Store
 
 
 @pytest.fixture(scope="module")

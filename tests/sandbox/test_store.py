@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from openbis_sandbox.jsonrpc import OpenbisError
-from openbis_sandbox.seed import parse_seed, seed_store
-from openbis_sandbox.store import Store
+from openbis_sandbox.errors import OpenbisError
+from openbis_sandbox.seed.seeding import parse_seed, seed_store
+from openbis_sandbox.store.db import Store
 
 SAMPLE_ID = {"@type": "as.dto.sample.id.SampleIdentifier", "identifier": "/LAB/PROJ1/SAMPLE1"}
 EXP_ID = {"@type": "as.dto.experiment.id.ExperimentIdentifier", "identifier": "/LAB/PROJ2/EXP3"}

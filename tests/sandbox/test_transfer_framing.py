@@ -13,9 +13,9 @@ import zlib
 import pytest
 import requests
 
-from openbis_sandbox.dss_download_sessions import DownloadError, parse_ranges, plan_chunks
-from openbis_sandbox.dss_files import FileNode
-from openbis_sandbox.dss_framing import CHUNK_SIZE, encode_chunk
+from openbis_sandbox.dss.download_sessions import DownloadError, parse_ranges, plan_chunks
+from openbis_sandbox.dss.files import FileNode
+from openbis_sandbox.dss.framing import CHUNK_SIZE, encode_chunk
 
 AS = "/openbis/openbis/rmi-application-server-v3.json"
 DSS = "/datastore_server/rmi-data-store-server-v3.json"

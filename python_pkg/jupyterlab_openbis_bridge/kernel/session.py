@@ -1,0 +1,125 @@
+"""``openbis()``: a ready ``pybis.Openbis`` on the session JupyterLab logged in with.
+
+No password in the notebook and no token in its outputs: the token comes from
+the server companion and is hidden from reprs. When openBIS says the session
+ended, the client asks the server again (which renews it with the password it
+holds) and repeats the call once.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import SessionExpired
+from ..openbis_client import BridgeOpenbis
+from .client import BridgeAPIError, BridgeUnavailable, get_client
+
+KERNEL_REQUEST_TIMEOUT_S = 300.0  # user queries may be big; the server uses a shorter bound
+
+Renew = Callable[[str], dict[str, Any]]
+
+
+class KernelOpenbis(BridgeOpenbis):
+    """A pybis ``Openbis`` whose session is owned by JupyterLab's openBIS connection."""
+
+    def __init__(self, session: dict[str, Any], renew: Renew | None) -> None:
+        verify: bool | str = session.get("caBundle") or bool(session.get("verifyCertificates"))
+        super().__init__(session["url"], verify=verify, timeout=KERNEL_REQUEST_TIMEOUT_S)
+        self.connection_name: str = session["connection"]
+        self._renew = renew
+        self._token_lock = threading.Lock()
+        self.adopt(session)
+
+    def adopt(self, session: dict[str, Any]) -> None:
+        # The server checked the session just now: skip pybis's extra validation call.
+        self.__dict__["token"] = session["token"]
+
+    def _post_request_full_url(self, full_url: str, request: dict[str, Any]) -> Any:
+        try:
+            return super()._post_request_full_url(full_url, request)
+        except SessionExpired:
+            params = request.get("params") or [None]
+            stale = params[0]
+            if self._renew is None or stale is None or stale != self.token:
+                raise
+            with self._token_lock:
+                if self.token == stale:  # another thread may have renewed already
+                    self.adopt(self._renew(self.connection_name))
+                params[0] = self.token
+            return super()._post_request_full_url(full_url, request)
+
+    def logout(self) -> None:
+        """Forget the session here only: it belongs to JupyterLab (log out from its panel)."""
+        self.forget_session()
+
+    def __repr__(self) -> str:
+        return f"<openBIS {self.url} via JupyterLab connection {self.connection_name!r}>"
+
+    def _repr_html_(self) -> str:
+        # pybis's own table shows the session token; ours never does.
+        from html import escape
+
+        return (
+            f"<div>openBIS <code>{escape(self.url)}</code> via JupyterLab connection "
+            f"<code>{escape(self.connection_name)}</code> (session managed by JupyterLab)</div>"
+        )
+
+
+_instances: dict[str, KernelOpenbis] = {}
+_instances_lock = threading.Lock()
+
+
+def _renew(connection: str) -> dict[str, Any]:
+    try:
+        return get_client().session(connection)
+    except BridgeAPIError as exc:
+        if exc.status == 401:
+            raise SessionExpired(
+                f"{exc.message} (log in again from the openBIS panel in JupyterLab)"
+            ) from None
+        raise
+
+
+def openbis(connection: str | None = None) -> KernelOpenbis:
+    """The openBIS session of JupyterLab's connection ``connection`` (default: the logged-in one).
+
+    >>> from jupyterlab_openbis_bridge import openbis
+    >>> o = openbis()
+    >>> o.get_datasets(type="RAW_DATA")
+    """
+    try:
+        session = get_client().session(connection)
+    except BridgeUnavailable:
+        fallback = _environment_session(connection)
+        if fallback is None:
+            raise
+        session, renew = fallback, None
+    else:
+        renew = _renew
+    with _instances_lock:
+        current = _instances.get(session["connection"])
+        if current is not None and current.url == session["url"]:
+            current.adopt(session)
+            return current
+        client = KernelOpenbis(session, renew)
+        _instances[session["connection"]] = client
+        return client
+
+
+def _environment_session(connection: str | None) -> dict[str, Any] | None:
+    """JupyterHub without a reachable bridge: the token the Hub gave us (not renewable)."""
+    url, token = os.environ.get("OPENBIS_URL"), os.environ.get("OPENBIS_TOKEN")
+    if not url or not token or connection is not None:
+        return None
+    if not url.startswith(("https://", "http://")):
+        url = f"https://{url}"
+    return {
+        "connection": "environment",
+        "url": url,
+        "token": token,
+        "verifyCertificates": True,
+        "caBundle": os.environ.get("OPENBIS_CA_BUNDLE") or None,
+    }

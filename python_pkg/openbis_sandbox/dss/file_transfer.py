@@ -1,0 +1,218 @@
+"""``POST /datastore_server/file-transfer``: the fast-download server (SPEC §7).
+
+Requests are JSON objects mapping names to arrays of strings (or, with an empty
+body, query parameters). Errors are HTTP 200 ``{"error", "exception-class"
+[, "retriable"]}``. Chunks are read from disk per ``download`` call, so memory
+use does not depend on file sizes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from typing import Any
+
+import tornado.iostream
+import tornado.web
+
+from ..context import SandboxContext
+from .download_sessions import ChunkPlan, DownloadError, DownloadSessions, parse_ranges
+from .files import FileNode, files_under
+from .framing import encode_header, encode_payload_checksum
+from .http import injected_delay
+
+DOWNLOAD_EXCEPTION = "ch.ethz.sis.filetransfer.DownloadException"
+ILLEGAL_ARGUMENT = "java.lang.IllegalArgumentException"
+
+
+class FileTransferError(Exception):
+    def __init__(self, message: str, exception_class: str = ILLEGAL_ARGUMENT) -> None:
+        super().__init__(message)
+        self.message = message
+        self.exception_class = exception_class
+
+
+def parse_parameters(body: bytes, query: dict[str, list[bytes]]) -> dict[str, str]:
+    """First value of each parameter, from the JSON body or else the query."""
+    if body.strip():
+        try:
+            decoded = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise FileTransferError("Could not parse the request body") from None
+        if not isinstance(decoded, dict):
+            raise FileTransferError("Could not parse the request body")
+        parameters: dict[str, str] = {}
+        for name, values in decoded.items():
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise FileTransferError(f"Parameter '{name}' must be an array of strings")
+            if values:
+                parameters[name] = values[0]
+        return parameters
+    return {name: values[0].decode("utf-8") for name, values in query.items() if values}
+
+
+def parse_download_item_ids(raw: str, protocol_version: int) -> list[str]:
+    """v1: one comma-joined string; v2: a JSON array inside the string (SPEC §7.1)."""
+    if protocol_version >= 2:
+        try:
+            decoded = json.loads(raw)
+        except ValueError:
+            raise FileTransferError(f"Could not parse download item ids: {raw}") from None
+        if not isinstance(decoded, list) or not all(isinstance(i, str) for i in decoded):
+            raise FileTransferError(f"Could not parse download item ids: {raw}")
+        return decoded
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _required(parameters: dict[str, str], name: str) -> str:
+    value = parameters.get(name)
+    if value is None:
+        raise FileTransferError(f"Parameter '{name}' is missing")
+    return value
+
+
+def read_chunk(plan: ChunkPlan) -> bytes:
+    """The payload of one chunk, read with a single positioned read."""
+    if plan.length == 0:
+        return b""
+    fd = os.open(plan.absolute, os.O_RDONLY)
+    try:
+        return os.pread(fd, plan.length, plan.offset)
+    finally:
+        os.close(fd)
+
+
+class FileTransferHandler(tornado.web.RequestHandler):
+    def initialize(self, ctx: SandboxContext, sessions: DownloadSessions) -> None:
+        self.ctx = ctx
+        self.sessions = sessions
+
+    def check_xsrf_cookie(self) -> None:
+        pass
+
+    async def post(self) -> None:
+        await injected_delay(self.ctx, "file-transfer")
+        try:
+            parameters = parse_parameters(self.request.body, self.request.query_arguments)
+            method = _required(parameters, "method")
+            if method == "startDownloadSession":
+                self._send_json(self._start(parameters), pretty=True)
+            elif method == "queue":
+                session = self.sessions.get(_required(parameters, "downloadSessionId"))
+                session.enqueue(parse_ranges(_required(parameters, "ranges")))
+                self.finish()
+            elif method == "download":
+                await self._download(parameters)
+            elif method == "finishDownloadSession":
+                self.sessions.finish(_required(parameters, "downloadSessionId"))
+                self.finish()
+            else:
+                raise FileTransferError(f"Unknown method '{method}'")
+        except DownloadError as exc:
+            self._send_json(
+                {
+                    "error": exc.message,
+                    "exception-class": DOWNLOAD_EXCEPTION,
+                    "retriable": exc.retriable,
+                }
+            )
+        except FileTransferError as exc:
+            self._send_json({"error": exc.message, "exception-class": exc.exception_class})
+
+    def _send_json(self, body: dict[str, Any], *, pretty: bool = False) -> None:
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body, indent=2 if pretty else None))
+
+    def _start(self, parameters: dict[str, str]) -> dict[str, Any]:
+        token = _required(parameters, "userSessionId")
+        user = self.ctx.store.session_user(token)
+        if user is None:
+            raise DownloadError(f"Session token '{token}' is invalid: user is not logged in.")
+        # A 3.6 server predates protocol v2 and never looks at "version".
+        version = 2 if self.ctx.is_v37 and parameters.get("version") == "2" else 1
+        item_ids = parse_download_item_ids(_required(parameters, "downloadItemIds"), version)
+        try:
+            wished = int(parameters.get("wishedNumberOfStreams", "1"))
+        except ValueError:
+            raise FileTransferError("Parameter 'wishedNumberOfStreams' is not a number") from None
+        items = []
+        for item_id in item_ids:
+            perm_id, files = self._resolve_item(user, item_id)
+            if files is not None:
+                items.append((item_id, perm_id, files))
+        session = self.sessions.start(token, items, max(1, wished))
+        return {
+            "downloadSessionId": session.session_id,
+            "ranges": session.ranges,
+            "streamIds": session.stream_ids,
+        }
+
+    def _resolve_item(self, user: str, item_id: str) -> tuple[str, list[FileNode] | None]:
+        """The files of ``<permId>/<path>``; None for data sets the user may not see."""
+        perm_id, _, relative = item_id.partition("/")
+        store = self.ctx.store
+        if store.get_dataset_row(perm_id) is None or not store.user_can_access_dataset(
+            user, perm_id
+        ):
+            return perm_id, None
+        files = files_under(store.dataset_dir(perm_id), relative)
+        if not files:
+            raise DownloadError(f"Download item '{item_id}' does not exist")
+        return perm_id, files
+
+    async def _download(self, parameters: dict[str, str]) -> None:
+        session = self.sessions.get(_required(parameters, "downloadSessionId"))
+        stream_id = _required(parameters, "downloadStreamId")
+        if stream_id not in session.stream_ids:
+            raise DownloadError(f"Download stream '{stream_id}' does not exist")
+        plan = session.next_chunk()
+        self.set_header("Content-Type", "application/octet-stream")
+        if plan is None:
+            self.finish()  # empty body: the queue is drained
+            return
+        try:
+            payload = await asyncio.get_running_loop().run_in_executor(None, read_chunk, plan)
+        except OSError as exc:
+            raise DownloadError(
+                f"Could not read '{plan.file_path}': {exc.strerror}", retriable=True
+            ) from None
+        faults = self.ctx.faults
+        # Bit rot: the server itself reads the bad byte, so the frame's CRC covers it.
+        payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="disk")
+        checksum = encode_payload_checksum(payload)
+        # Damage in transit: the frame's CRC no longer matches.
+        payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="wire")
+        frame = (
+            encode_header(
+                plan.sequence_number,
+                plan.download_item_id,
+                plan.file_path,
+                plan.offset,
+                len(payload),
+            )
+            + payload
+            + checksum
+        )
+        await write_body(self, frame, faults.drop_after("download"))
+
+
+async def write_body(
+    handler: tornado.web.RequestHandler, data: bytes, drop_after: int | None
+) -> None:
+    """Send ``data`` as the whole body, or cut the connection after ``drop_after`` bytes."""
+    if drop_after is None:
+        handler.finish(data)
+        return
+    handler.set_header("Content-Length", str(len(data)))
+    handler.write(data[:drop_after])
+    try:
+        await handler.flush()
+    except tornado.iostream.StreamClosedError:
+        pass
+    abort_connection(handler)
+
+
+def abort_connection(handler: tornado.web.RequestHandler) -> None:
+    """Close the socket mid-response, as a crashing proxy or server would."""
+    handler.request.connection.stream.close()  # type: ignore[union-attr]
