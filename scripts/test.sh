@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up a fresh clone and runs every check: lint, pytest, Jest, the packaging
-# check and Galata (JupyterLab, then Notebook 7). Prints a timing table and, last, `ci: N passed, N failed, N skipped`.
+# Sets up a fresh clone and runs every check: lint, pytest, pybis's upstream test suite
+# against the sandbox (API 3.6 and 3.7), Jest, the packaging check and Galata (JupyterLab,
+# then Notebook 7). Prints a timing table and, last, `ci: N passed, N failed, N skipped`.
 # Exits non-zero when any suite fails or runs no test.
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
@@ -76,6 +77,7 @@ step "production build" jlpm build:prod
 
 suite "lint" run_lint
 suite "pytest" run_pytest
+suite "pybis upstream" python tests/pybis_upstream/run.py --out "$out"
 suite "jest" run_jest
 suite "packaging" scripts/check-wheel.sh "$out/packaging.xml"
 suite "galata" run_galata ui-tests test test-results
@@ -85,7 +87,8 @@ echo
 echo "::: timings"
 printf '  %s\n' "${timings[@]}"
 summary_status=0
-python scripts/junit_summary.py "$out"/pytest.xml "$out"/jest.xml "$out"/packaging.xml \
+python scripts/junit_summary.py "$out"/pytest.xml "$out"/pybis-upstream-3.6.xml \
+    "$out"/pybis-upstream-3.7.xml "$out"/jest.xml "$out"/packaging.xml \
     "$out"/ui-tests.xml "$out"/ui-notebook7.xml || summary_status=$?
 if [ "${#failed_suites[@]}" -gt 0 ]; then
     echo "failed suites: ${failed_suites[*]}" >&2

@@ -29,7 +29,9 @@ def _demo_sandboxes(
     """Demo-seeded sandboxes, one per test folder and API version, started on first use.
 
     Each folder (sandbox, companion, cli) gets its own, so one suite's writes never
-    change the demo data another suite asserts on.
+    change the demo data another suite asserts on. A module whose writes are visible to
+    whole-instance searches (new types, persons, moves, deletions) sets ``OWN_SANDBOX = True``
+    and gets sandboxes of its own.
     """
     running: dict[tuple[str, str], RunningSandbox] = {}
 
@@ -45,17 +47,23 @@ def _demo_sandboxes(
         instance.stop()
 
 
+def _sharing_key(request: pytest.FixtureRequest) -> str:
+    if getattr(request.module, "OWN_SANDBOX", False):
+        return f"{request.path.parent.name}-{request.path.stem}"
+    return request.path.parent.name
+
+
 @pytest.fixture(scope="module")
 def sandbox(request: pytest.FixtureRequest, _demo_sandboxes) -> RunningSandbox:
     """A demo-seeded sandbox at API 3.7, shared by the tests of one folder. Tests that
     write to it create uniquely named objects so they do not disturb each other."""
-    return _demo_sandboxes(request.path.parent.name, "3.7")
+    return _demo_sandboxes(_sharing_key(request), "3.7")
 
 
 @pytest.fixture(scope="module")
 def sandbox_36(request: pytest.FixtureRequest, _demo_sandboxes) -> RunningSandbox:
     """A demo-seeded sandbox at API 3.6, shared by the tests of one folder."""
-    return _demo_sandboxes(request.path.parent.name, "3.6")
+    return _demo_sandboxes(_sharing_key(request), "3.6")
 
 
 @pytest.fixture

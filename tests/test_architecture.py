@@ -37,6 +37,7 @@ HANDLER_IMPORTS = {f"{EXTENSION}.server.service", f"{EXTENSION}.errors"}
 # of lower layers; units sharing a layer never import each other.
 SANDBOX_LAYERS: list[set[str]] = [
     {"errors", "certs"},  # OpenbisError and friends; the self-signed certificate
+    {"jackson"},  # how openBIS's Jackson reads requests: single values as lists, @type errors
     {"store"},  # SQLite + files, snapshots, id resolution, property validation
     {"context", "seed"},  # what a request sees; initial content
     {"dto", "criteria", "jsonrpc"},  # answer shapes; search criteria; the JSON-RPC transport

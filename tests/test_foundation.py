@@ -9,6 +9,7 @@ import re
 
 import pytest
 import tornado.web
+from jupyter_server.auth.decorator import authorized
 from tornado.httpclient import HTTPClientError
 
 import jupyterlab_openbis_bridge
@@ -16,10 +17,13 @@ from jupyterlab_openbis_bridge.server import handlers
 from jupyterlab_openbis_bridge.server.app import OpenBISBridge
 
 HTTP_VERBS = ("get", "head", "post", "put", "patch", "delete")
+MUTATING_VERBS = ("post", "put", "patch", "delete")
 
 # tornado.web.authenticated wraps every method with the same inner function, so
 # its code object identifies the decorator even behind functools.wraps.
 _AUTHENTICATED_CODE = tornado.web.authenticated(lambda self: None).__code__
+# The same holds for jupyter_server's @authorized, with or without arguments.
+_AUTHORIZED_CODE = authorized(lambda self: None).__code__
 
 
 @pytest.fixture
@@ -50,13 +54,21 @@ def _own_method(handler: type, verb: str):
     return None
 
 
-def _is_authenticated(method) -> bool:
+def _has_layer(method, code) -> bool:
     layer = method
     while layer is not None:
-        if getattr(layer, "__code__", None) is _AUTHENTICATED_CODE:
+        if getattr(layer, "__code__", None) is code:
             return True
         layer = getattr(layer, "__wrapped__", None)
     return False
+
+
+def _is_authenticated(method) -> bool:
+    return _has_layer(method, _AUTHENTICATED_CODE)
+
+
+def _is_authorized(method) -> bool:
+    return _has_layer(method, _AUTHORIZED_CODE)
 
 
 async def test_status_reports_versions(jp_fetch):
@@ -108,6 +120,42 @@ def test_every_handler_verb_is_authenticated():
         if verb in vars(klass) and not _is_authenticated(vars(klass)[verb])
     ]
     assert not missing, f"verbs without @tornado.web.authenticated: {missing}"
+
+
+def test_every_mutating_verb_is_authorized():
+    """A read-only Jupyter role (JupyterHub scopes) must not change anything through us."""
+    classes = _handler_classes()
+    missing = [
+        f"{klass.__name__}.{verb}"
+        for klass in classes
+        for verb in MUTATING_VERBS
+        if verb in vars(klass) and not _is_authorized(vars(klass)[verb])
+    ]
+    assert not missing, f"mutating verbs without @authorized: {missing}"
+    assert handlers.BridgeHandler.auth_resource == handlers.AUTH_RESOURCE == "openbis_bridge"
+
+
+def test_authorization_check_recognises_a_missing_decorator():
+    class Unprotected(handlers.BridgeHandler):
+        @tornado.web.authenticated
+        def post(self) -> None:  # deliberately not @authorized
+            pass
+
+    class Protected(handlers.BridgeHandler):
+        @tornado.web.authenticated
+        @authorized
+        def post(self) -> None:
+            pass
+
+    class WithArguments(handlers.BridgeHandler):
+        @tornado.web.authenticated
+        @authorized("read", resource="contents")
+        def post(self) -> None:
+            pass
+
+    assert not _is_authorized(vars(Unprotected)["post"])
+    assert _is_authorized(vars(Protected)["post"])
+    assert _is_authorized(vars(WithArguments)["post"])
 
 
 def test_authentication_check_recognises_a_missing_decorator():

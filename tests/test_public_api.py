@@ -50,10 +50,14 @@ def _pyproject() -> dict:
 def test_kernel_api_imports_from_the_package():
     from jupyterlab_openbis_bridge import download, load, openbis
 
-    for function in (openbis, load, download):
+    for function in (load, download):
         assert inspect.isfunction(function), function
         assert function.__module__.startswith(f"{EXTENSION}.kernel."), function.__module__
+    # `openbis` is a ready object (`openbis.get_datasets()`) that is also called: `openbis("lab")`.
+    assert callable(openbis) and not inspect.isfunction(openbis)
+    assert type(openbis).__module__.startswith(f"{EXTENSION}.kernel."), type(openbis).__module__
     assert "connection" in inspect.signature(openbis).parameters
+    assert "files" in inspect.signature(load).parameters
     with pytest.raises(AttributeError):
         jupyterlab_openbis_bridge.no_such_name  # noqa: B018  (the lazy lookup refuses others)
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+import ssl
 from typing import Any
 from urllib.parse import urljoin
 
 import requests
+import urllib3
 from pybis import Openbis
 
 from .errors import (
@@ -63,11 +65,98 @@ def install_log_redaction() -> None:
 install_log_redaction()
 
 
+_CERTIFICATE_MARKERS = (
+    "certificate verify failed",
+    "certificate_verify_failed",
+    "doesn't match",
+    "hostname mismatch",
+    "self-signed certificate",
+    "self signed certificate",
+    "unable to get local issuer",
+    "certificate has expired",
+)
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """``exc`` and what it wraps (requests and urllib3 nest errors in ``args`` and ``reason``)."""
+    seen: list[BaseException] = []
+    pending: list[object] = [exc]
+    while pending and len(seen) < 20:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        pending.extend(
+            [*item.args, getattr(item, "reason", None), item.__cause__, item.__context__]
+        )
+    return seen
+
+
+def _is_read_timeout(exc: BaseException) -> bool:
+    # A stall while the body streams comes as ConnectionError(ReadTimeoutError), not as Timeout.
+    # (Not urllib3's TimeoutError: its NewConnectionError, a refused connection, is one.)
+    if isinstance(exc, requests.Timeout):
+        return True
+    return any(
+        isinstance(e, (urllib3.exceptions.ReadTimeoutError, TimeoutError)) for e in _causes(exc)
+    )
+
+
+def _is_certificate_problem(exc: BaseException) -> bool:
+    if any(isinstance(e, ssl.SSLCertVerificationError) for e in _causes(exc)):
+        return True
+    text = str(exc).lower()
+    return any(marker in text for marker in _CERTIFICATE_MARKERS)
+
+
+def transport_error(
+    exc: BaseException,
+    verify: bool | str,
+    *,
+    lost: str = "openBIS is unreachable",
+    stalled: str = "openBIS did not answer in time",
+) -> BridgeError | None:
+    """The bridge error for a failed HTTP exchange with openBIS, or None if ``exc`` is none.
+
+    A stall past the read timeout is a timeout (504) wherever it happens; a TLS failure is a
+    certificate problem only when the certificate was the problem: a connection closed in
+    the handshake (openBIS gone behind a proxy, a port forward without its target) is
+    "unreachable".
+    """
+    if isinstance(exc, requests.exceptions.SSLError):
+        if _is_certificate_problem(exc):
+            return TLSVerificationFailed(
+                "the openBIS certificate could not be verified "
+                "(configure caBundle for a private CA)"
+            )
+        if _is_read_timeout(exc):
+            return UpstreamTimeout(stalled)
+        return UpstreamUnreachable(f"{lost} (the connection closed during the TLS handshake)")
+    if isinstance(exc, requests.RequestException) and _is_read_timeout(exc):
+        return UpstreamTimeout(stalled)
+    if isinstance(exc, (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)):
+        return UpstreamUnreachable(lost)
+    if isinstance(exc, requests.RequestException):
+        return UpstreamUnreachable(lost)
+    if isinstance(exc, OSError):  # requests raises a bare OSError for a missing CA bundle
+        return ca_bundle_error(verify, exc)
+    return None
+
+
+def is_session_rejection(text: str) -> bool:
+    """Whether an error page or message says the session token is no longer valid."""
+    return any(marker in text for marker in _INVALID_SESSION_MARKERS)
+
+
 def ca_bundle_error(verify: bool | str, exc: OSError) -> CertificateConfigError:
     """The error for an ``OSError`` raised before any byte was sent: the TLS setup is broken."""
-    where = f"the CA bundle {verify}" if isinstance(verify, str) else "the system CA bundle"
-    detail = exc.strerror or "cannot be read"
-    return CertificateConfigError(f"{where} cannot be used ({detail}); check caBundle")
+    # One message whatever the cause: it must not tell whether a path exists or is readable.
+    if isinstance(verify, str):
+        return CertificateConfigError(
+            f"the CA bundle {verify} cannot be used: caBundle must name a readable PEM file "
+            "of certificates"
+        )
+    return CertificateConfigError("the system CA bundle cannot be used; check caBundle")
 
 
 class OpenbisApplicationError(ValueError):
@@ -151,16 +240,8 @@ class BridgeOpenbis(Openbis):
         kwargs.setdefault("verify", self.verify)
         try:
             response = self.http.request(method, url, **kwargs)
-        except requests.exceptions.SSLError:
-            raise TLSVerificationFailed(
-                "the openBIS certificate could not be verified (configure caBundle for a private CA)"
-            ) from None
-        except requests.Timeout:
-            raise UpstreamTimeout("openBIS did not answer in time") from None
-        except requests.ConnectionError:
-            raise UpstreamUnreachable("openBIS is unreachable") from None
-        except OSError as exc:  # requests raises a bare OSError for a missing CA bundle
-            raise ca_bundle_error(kwargs["verify"], exc) from None
+        except OSError as exc:  # requests' errors are OSErrors too
+            raise (transport_error(exc, kwargs["verify"]) or exc) from None
         if not response.ok:
             raise UpstreamError(f"openBIS answered HTTP {response.status_code}")
         return response

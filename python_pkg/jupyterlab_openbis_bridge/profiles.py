@@ -2,7 +2,8 @@
 
 A profile says *where* an openBIS instance is and how to trust it; it never
 holds a secret. Our own file (JSON, mode 0600) is written by the server and by
-the future ``jupyter openbis`` CLI. The predecessor's ``openbis-connections.yaml``
+the ``jupyter openbis`` CLI: each read-modify-write holds ``profile_file_lock``
+so two writers at the same instant cannot lose an edit. The predecessor's ``openbis-connections.yaml``
 is read (never written) so users can move over; a password found there is
 handed back separately so it can live in memory only.
 """
@@ -13,7 +14,8 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -75,7 +77,10 @@ def normalise_url(raw: object) -> str:
         raise ProfileError("url", "must not contain spaces or control characters")
     if "://" not in text:
         text = "https://" + text  # what pybis does with a bare host name
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "https://[::1"
+        raise ProfileError("url", "is not a valid URL") from None
     if parts.scheme.lower() != "https":
         raise ProfileError("url", "must use https")
     try:
@@ -235,6 +240,35 @@ def load_profile_file(path: Path) -> ProfileFileContent:
             continue
         profiles[profile.name] = profile
     return ProfileFileContent(path, tuple(profiles.values()), tuple(issues), signature)
+
+
+def lock_path(path: Path) -> Path:
+    """The sibling file whose ``flock`` guards ``path`` (the file itself is replaced on save)."""
+    return path.with_name(f".{path.name}.lock")
+
+
+@contextmanager
+def profile_file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock for a read-modify-write of the profile file at ``path``.
+
+    An advisory ``flock`` on a sibling lock file, which every writer (the server, the
+    ``jupyter openbis`` CLI, other servers of the same user) takes around reading the
+    file and writing it back. Blocks until the other writer is done. Without ``fcntl``
+    (Windows) it does nothing.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    target = lock_path(path)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(target, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def save_profile_file(path: Path, profiles: Iterable[Profile]) -> None:

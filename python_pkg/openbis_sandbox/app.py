@@ -8,6 +8,7 @@ import tornado.web
 from .as_api.methods import METHODS as AS_METHODS
 from .context import SandboxContext
 from .dss.api import dss_routes
+from .dss.eln_pages import ELN_PATH, ElnPageHandler
 from .faults import ADMIN_PATH, Faults, FaultsAdminHandler
 from .jsonrpc import JsonRpcHandler
 
@@ -31,6 +32,7 @@ def make_app(ctx: SandboxContext) -> tornado.web.Application:
         (AS_V3_PATH, JsonRpcHandler, {"ctx": ctx, "methods": AS_METHODS, "endpoint": "as"}),
     ]
     routes.extend(dss_routes(ctx))
+    routes.append((ELN_PATH, ElnPageHandler, {"ctx": ctx}))
     routes.append((ADMIN_PATH, FaultsAdminHandler, {"ctx": ctx}))
     return tornado.web.Application(
         routes,

@@ -61,11 +61,6 @@ def build_parser() -> argparse.ArgumentParser:
         "--public-url", default=None, help="origin clients use (default https://HOST:PORT)"
     )
     parser.add_argument(
-        "--lenient-criteria",
-        action="store_true",
-        help="accept pybis's nested-object criteria quirk (SPEC §6.3)",
-    )
-    parser.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -104,7 +99,6 @@ async def serve(args: argparse.Namespace) -> None:
         store=store,
         base_url=(args.public_url or _origin(args.host, port)).rstrip("/"),
         api_version=args.api_version,
-        lenient_criteria=args.lenient_criteria,
         session_timeout_s=args.session_timeout_s,
     )
     app = make_app(ctx)

@@ -30,8 +30,6 @@ class SandboxContext:
         api_version: ``"3.6"`` or ``"3.7"``; reported by ``getServerInformation`` and
             selecting the DTO profile (SPEC §2.10) and pybis's transfer code paths.
         datastore_code: the code of the single data store server.
-        lenient_criteria: accept the nested-object ``criteria`` quirk of pybis (SPEC §6.3)
-            instead of rejecting it as real openBIS does. Off by default: fidelity first.
         faults: the fault/latency injection layer (``faults.Faults``), created by
             ``app.make_app``.
         session_timeout_s: idle time after which a session token stops being valid.
@@ -42,7 +40,6 @@ class SandboxContext:
     base_url: str
     api_version: str = "3.7"
     datastore_code: str = "DSS1"
-    lenient_criteria: bool = False
     faults: Any = None
     session_timeout_s: int = 1800
 
@@ -57,12 +54,23 @@ class SandboxContext:
         return self.api_version_tuple >= (3, 7)
 
 
+def is_text(value: Any) -> bool:
+    """A string the store can look up (JSON may carry lone surrogates, which SQLite refuses)."""
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def require_session(ctx: SandboxContext, token: Any) -> str:
     """Return the user id owning ``token`` or raise ``InvalidSessionError``.
 
     Session tokens and personal access tokens (``$pat-…``) are both accepted.
     """
-    user = ctx.store.session_user(token) if isinstance(token, str) else None
+    user = ctx.store.session_user(token) if is_text(token) else None
     if user is None:
         raise InvalidSessionError(token)
     return user

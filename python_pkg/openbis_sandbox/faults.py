@@ -17,6 +17,14 @@ with ``;``. Every kind takes ``times=N``, how often the fault fires
 ``drop:after=N[,on=download|get]``
     The connection is cut after N bytes of a served download response: a
     fast-download ``download`` chunk or a plain file GET (default: either).
+``stall:after=N[,on=download|get][,ms=BOUND]``
+    A served download response (as for ``drop``) stops after N bytes but the
+    connection stays open, as with a hung server or proxy: the client sees
+    no more bytes until its read timeout. The connection is held until the
+    client goes away, faults are set again (or cleared) or BOUND ms pass
+    (default 60000), and is then closed, so no handler is stuck for ever.
+    Only responses longer than N bytes are stalled (and count for
+    ``times``); one a ``drop`` rule cuts is not.
 ``error:method=NAME,nth=N[,status=rpc|500][,message=TEXT]``
     The Nth call of JSON-RPC method NAME (counted since faults were set), and
     the following ones while ``times`` lasts, answers with a code-0 JSON-RPC
@@ -38,9 +46,10 @@ The admin endpoint ``/sandbox/admin/faults`` inspects and changes fault injectio
 run time. Authorised by the session token of the admin user in the ``X-Openbis-Token``
 header; anything else gets 403. Not subject to the faults it controls.
 
-* ``GET``    → ``{"faults": [{"spec", "remaining"}], "counters": {…}, "delayedInFlight": n}``.
-  ``?waitDelayed=N&timeoutS=S`` first waits until N requests are held by a
-  latency rule, so tests can order events without sleeping.
+* ``GET``    → ``{"faults": [{"spec", "remaining"}], "counters": {…}, "delayedInFlight": n,
+  "stalledInFlight": n}``. ``?waitDelayed=N&timeoutS=S`` first waits until N requests are
+  held by a latency rule, ``?waitStalled=N&timeoutS=S`` until exactly N connections are held
+  by a stall (``0``: all released), so tests can order events without sleeping.
 * ``POST``   body ``{"faults": ["latency:ms=100", …]}`` replaces all rules
   (syntax above), resets counters; 400 on a bad spec.
 * ``DELETE`` removes all rules and resets counters.
@@ -50,7 +59,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import select
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,7 +72,9 @@ from .dss.http import send_container_error
 from .errors import OpenbisError
 from .jsonrpc import openbis_error_body
 
-KINDS = ("latency", "drop", "error", "corrupt")
+KINDS = ("latency", "drop", "stall", "error", "corrupt")
+DEFAULT_STALL_MS = 60000
+STALL_POLL_S = 0.05  # how often a stalled connection looks whether its client went away
 SERVLET_OPERATIONS = ("upload", "file-transfer", "file-get")
 
 
@@ -104,6 +117,7 @@ class FaultRule:
 _ALLOWED_KEYS = {
     "latency": {"ms", "on", "times"},
     "drop": {"after", "on", "times"},
+    "stall": {"after", "on", "ms", "times"},
     "error": {"method", "nth", "status", "message", "times"},
     "corrupt": {"offset", "path", "stage", "times"},
 }
@@ -136,8 +150,9 @@ def _validate(rule: FaultRule) -> None:
     params = rule.params
     if rule.kind == "latency":
         rule.int_param("ms")
-    elif rule.kind == "drop":
+    elif rule.kind in ("drop", "stall"):
         rule.int_param("after")
+        rule.int_param("ms", DEFAULT_STALL_MS)
         if params.get("on", "download") not in ("download", "get"):
             raise FaultSpecError(f"'{rule.spec}': 'on' must be download or get")
     elif rule.kind == "error":
@@ -162,6 +177,7 @@ class Faults:
         self.counters: Counter[str] = Counter()
         self._release = asyncio.Event()
         self._delayed_in_flight = 0
+        self._stalled_in_flight = 0
         self._in_flight_changed = asyncio.Event()
 
     # --- configuration ---------------------------------------------------------------
@@ -196,6 +212,7 @@ class Faults:
             "faults": [{"spec": rule.spec, "remaining": rule.remaining} for rule in self._rules],
             "counters": dict(self.counters),
             "delayedInFlight": self._delayed_in_flight,
+            "stalledInFlight": self._stalled_in_flight,
         }
 
     def _rules_of(self, kind: str) -> list[FaultRule]:
@@ -224,16 +241,26 @@ class Faults:
         finally:
             self._set_in_flight(-1)
 
-    def _set_in_flight(self, change: int) -> None:
-        self._delayed_in_flight += change
+    def _set_in_flight(self, change: int, *, stalled: bool = False) -> None:
+        if stalled:
+            self._stalled_in_flight += change
+        else:
+            self._delayed_in_flight += change
         self._in_flight_changed.set()
         self._in_flight_changed = asyncio.Event()
 
     async def wait_for_delayed(self, count: int, timeout_s: float) -> bool:
         """Until ``count`` requests are being held by a latency rule (or timeout)."""
+        return await self._wait_until(lambda: self._delayed_in_flight >= count, timeout_s)
+
+    async def wait_for_stalled(self, count: int, timeout_s: float) -> bool:
+        """Until exactly ``count`` connections are held by a stall rule (or timeout)."""
+        return await self._wait_until(lambda: self._stalled_in_flight == count, timeout_s)
+
+    async def _wait_until(self, reached: Callable[[], bool], timeout_s: float) -> bool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout_s
-        while self._delayed_in_flight < count:
+        while not reached():
             remaining = deadline - loop.time()
             if remaining <= 0:
                 return False
@@ -280,6 +307,40 @@ class Faults:
                 return rule.int_param("after")
         return None
 
+    def stall_after(self, channel: str, size: int) -> Stall | None:
+        """Where to stop sending this response of ``size`` bytes, if a stall fault fires now."""
+        for rule in self._rules_of("stall"):
+            if (
+                rule.params.get("on", channel) == channel
+                and size > rule.int_param("after")
+                and rule.consume()
+            ):
+                self.counters["fired.stall"] += 1
+                return Stall(
+                    self, rule.int_param("after"), rule.int_param("ms", DEFAULT_STALL_MS) / 1000
+                )
+        return None
+
+    async def hold_stalled(self, handler: tornado.web.RequestHandler, bound_s: float) -> None:
+        """Keep ``handler``'s connection open, sending nothing, until its client goes away,
+        faults are set again or ``bound_s`` passes; the caller then closes it."""
+        release = self._release
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + bound_s
+        self._set_in_flight(+1, stalled=True)
+        try:
+            while not _client_gone(handler):
+                remaining = deadline - loop.time()
+                if remaining <= 0:
+                    return
+                try:
+                    await asyncio.wait_for(release.wait(), min(STALL_POLL_S, remaining))
+                    return
+                except asyncio.TimeoutError:
+                    pass
+        finally:
+            self._set_in_flight(-1, stalled=True)
+
     def corrupt(self, file_path: str, file_offset: int, payload: bytes, stage: str | None) -> bytes:
         """``payload`` (file bytes from ``file_offset``) with injected corruption.
 
@@ -298,6 +359,31 @@ class Faults:
             damaged[position] ^= 0xFF
             return bytes(damaged)
         return payload
+
+
+@dataclass(frozen=True)
+class Stall:
+    """A fired stall rule: send ``after`` bytes, then ``await hold(handler)``."""
+
+    faults: Faults
+    after: int
+    bound_s: float
+
+    async def hold(self, handler: tornado.web.RequestHandler) -> None:
+        await self.faults.hold_stalled(handler, self.bound_s)
+
+
+def _client_gone(handler: tornado.web.RequestHandler) -> bool:
+    """Whether the client closed its end: the idle socket turned readable (EOF or TLS
+    close_notify; a client awaiting a response sends nothing else) or the stream closed."""
+    stream = handler.request.connection.stream  # type: ignore[union-attr]
+    if stream.closed():
+        return True
+    try:
+        readable, _, _ = select.select([stream.socket], [], [], 0)
+    except (OSError, ValueError):
+        return True
+    return bool(readable)
 
 
 def _parse_specs(specs: list[str]) -> tuple[list[FaultRule], bool]:
@@ -361,13 +447,15 @@ class FaultsAdminHandler(tornado.web.RequestHandler):
         self.finish(json.dumps(body))
 
     async def get(self) -> None:
-        wait_for = self.get_query_argument("waitDelayed", None)
-        if wait_for is not None:
-            timeout_s = float(self.get_query_argument("timeoutS", "30"))
-            if not await self.faults.wait_for_delayed(int(wait_for), timeout_s):
+        timeout_s = float(self.get_query_argument("timeoutS", "30"))
+        for name, wait, what in (
+            ("waitDelayed", self.faults.wait_for_delayed, "delayed requests"),
+            ("waitStalled", self.faults.wait_for_stalled, "stalled connections"),
+        ):
+            wanted = self.get_query_argument(name, None)
+            if wanted is not None and not await wait(int(wanted), timeout_s):
                 self._reply(
-                    {"error": "Timed out waiting for delayed requests", **self.faults.snapshot()},
-                    408,
+                    {"error": f"Timed out waiting for {what}", **self.faults.snapshot()}, 408
                 )
                 return
         self._reply(self.faults.snapshot())

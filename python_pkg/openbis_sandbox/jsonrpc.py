@@ -4,6 +4,11 @@ SPEC §1.3/§1.4: bodies are parsed whatever the Content-Type; application error
 HTTP 200 with ``code: 0``; protocol errors use jsonrpc4j's codes and HTTP statuses
 (-32700/400, -32601/404, -32602/500). Responses are ``application/json-rpc`` followed
 by a newline, with ``@id`` numbers assigned once per response (SPEC §1.5.1).
+
+Parameters are read as jsonrpc4j reads them (``JsonRpcBasicServer.convertJsonToParameters``
+with ACCEPT_SINGLE_VALUE_AS_ARRAY): the methods' readers go through ``jackson.collection``
+wherever a collection is expected, so a single value is a one-element collection for every
+method. No request may crash the server: whatever a method raises becomes a code-0 error.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import tornado.web
 
 from .context import SandboxContext
 from .errors import OpenbisError
+from .jackson import mismatch
 
 log = logging.getLogger(__name__)
 
@@ -92,14 +98,17 @@ class JsonRpcHandler(tornado.web.RequestHandler):
         pass
 
     def _send(self, status: int, body: dict[str, Any]) -> None:
+        self._send_text(status, _encode(body))
+
+    def _send_text(self, status: int, text: str) -> None:
         self.set_status(status)
         self.set_header("Content-Type", "application/json-rpc")
-        self.finish(json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n")
+        self.finish(text.encode("utf-8", "backslashreplace"))  # lone surrogates: \\uXXXX
 
     async def post(self) -> None:
         try:
             request = json.loads(self.request.body or b"")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             self._send(400, _error_body(None, -32700, "JSON parse error"))
             return
         if not isinstance(request, dict):
@@ -122,9 +131,14 @@ class JsonRpcHandler(tornado.web.RequestHandler):
             self._send(500, _error_body(request_id, -32602, "method parameters invalid"))
             return
         try:
+            if params and isinstance(params[0], (dict, list)):
+                # every V3 method's first parameter is a String (the session token, or the
+                # user of login): Jackson refuses an object or an array there
+                raise mismatch(params[0], "java.lang.String")
             result = method(self.ctx, *params)
             if inspect.isawaitable(result):
                 result = await result
+            body = _encode({"jsonrpc": "2.0", "id": request_id, "result": assign_ids(result)})
         except OpenbisError as exc:
             self._send(200, openbis_error_body(request_id, exc))
             return
@@ -133,7 +147,11 @@ class JsonRpcHandler(tornado.web.RequestHandler):
             wrapped = OpenbisError(f"{type(exc).__name__}: {exc}", "java.lang.RuntimeException")
             self._send(200, openbis_error_body(request_id, wrapped))
             return
-        self._send(200, {"jsonrpc": "2.0", "id": request_id, "result": assign_ids(result)})
+        self._send_text(200, body)
+
+
+def _encode(body: dict[str, Any]) -> str:
+    return json.dumps(body, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
 def _accepts(method: Method, n_params: int) -> bool:

@@ -150,6 +150,12 @@ class SandboxAdmin:
             self._request, "GET", params={"waitDelayed": str(count), "timeoutS": "30"}
         )
 
+    async def wait_stalled(self, count: int) -> dict[str, Any]:
+        """Until exactly ``count`` connections are held by a ``stall`` fault."""
+        return await asyncio.to_thread(
+            self._request, "GET", params={"waitStalled": str(count), "timeoutS": "30"}
+        )
+
 
 @pytest.fixture
 def sandbox_admin(sandbox: RunningSandbox):

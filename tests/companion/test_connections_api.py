@@ -256,8 +256,11 @@ async def test_personal_access_token_login(api, sandbox):
 
 async def test_missing_ca_bundle_is_a_clear_certificate_error(api, sandbox, tmp_path):
     missing = tmp_path / "gone" / "ca.pem"
+    missing.parent.mkdir()
+    missing.write_bytes(sandbox.ca_cert.read_bytes())
     body = {"name": "noca", "url": sandbox.url, "caBundle": str(missing), "username": "admin"}
     assert (await api("POST", "connections", body=body)).code == 201
+    missing.unlink()  # removed after the profile was made
     reply = await api("POST", "connections/noca/login", body={"password": PASSWORD})
     assert reply.code == 502 and reply.body["reason"] == "tls_verification_failed"
     assert str(missing) in reply.body["message"] and "caBundle" in reply.body["message"]

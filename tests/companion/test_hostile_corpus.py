@@ -3,6 +3,7 @@ echoes no secret and leaves the server healthy."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 from pathlib import Path
@@ -17,6 +18,8 @@ URL_SECRET = "pw-in-url-123"
 UNKNOWN_PERM = "20990101000000000-1"
 PERM = "20250123080000000-19"
 RTL = "\u202e"
+DEEP_JSON = b'{"name": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+NESTED_65 = b'{"name": ' + b"[" * 65 + b"]" * 65 + b"}"
 
 # (id, method, path, body | raw bytes, query params, expected statuses)
 CORPUS: list[tuple[str, str, str, object, dict, set[int]]] = [
@@ -135,12 +138,61 @@ CORPUS: list[tuple[str, str, str, object, dict, set[int]]] = [
     ),
     ("conn-patch-readonly", "PATCH", C, {"url": "https://evil"}, {}, {409}),
     ("conn-delete-unknown", "DELETE", "connections/nope", None, {}, {404}),
+    (
+        "conn-url-unclosed-ipv6",
+        "POST",
+        "connections",
+        {"name": "x", "url": "https://[::1"},
+        {},
+        {400},
+    ),
+    ("conn-deep-json", "POST", "connections", DEEP_JSON, {}, {400}),
+    ("conn-nested-65", "POST", "connections", NESTED_65, {}, {400}),
+    ("login-deep-json", "POST", f"{C}/login", DEEP_JSON, {}, {400}),
+    (
+        "conn-ca-shadow",
+        "POST",
+        "connections",
+        {"name": "x", "url": "https://h", "caBundle": "/etc/shadow"},
+        {},
+        {400},
+    ),
+    (
+        "conn-ca-passwd",
+        "POST",
+        "connections",
+        {"name": "x", "url": "https://h", "caBundle": "/etc/passwd"},
+        {},
+        {400},
+    ),
+    (
+        "conn-ca-directory",
+        "POST",
+        "connections",
+        {"name": "x", "url": "https://h", "caBundle": "/etc"},
+        {},
+        {400},
+    ),
+    (
+        "conn-ca-missing",
+        "POST",
+        "connections",
+        {"name": "x", "url": "https://h", "caBundle": "/nonexistent/ca.pem"},
+        {},
+        {400},
+    ),
+    ("route-trailing-segment", "GET", f"{C}/spaces/extra", None, {}, {404}),
+    ("route-unknown", "GET", "nope", None, {}, {404}),
+    ("route-unknown-post", "POST", "connections/x/y/z", {}, {}, {404}),
     ("conn-live-flag", "GET", "connections", None, {"live": "perhaps"}, {400}),
     # --- browse and search -------------------------------------------------------------
     ("browse-negative-offset", "GET", f"{C}/spaces", None, {"offset": "-1"}, {400}),
     ("browse-zero-limit", "GET", f"{C}/spaces", None, {"limit": "0"}, {400}),
     ("browse-huge-limit", "GET", f"{C}/spaces", None, {"limit": "100000"}, {400}),
     ("browse-float-offset", "GET", f"{C}/spaces", None, {"offset": "1e3"}, {400}),
+    ("browse-superscript-offset", "GET", f"{C}/spaces", None, {"offset": "\u00b2"}, {400}),
+    ("browse-superscript-limit", "GET", f"{C}/spaces", None, {"limit": "\u00b2"}, {400}),
+    ("browse-arabic-limit", "GET", f"{C}/spaces", None, {"limit": "\u0661\u0662"}, {400}),
     ("browse-sql-space", "GET", f"{C}/projects", None, {"space": "LAB'; DROP TABLE x"}, {400}),
     ("browse-traversal-project", "GET", f"{C}/experiments", None, {"project": "../../etc"}, {400}),
     (
@@ -163,6 +215,14 @@ CORPUS: list[tuple[str, str, str, object, dict, set[int]]] = [
     ("search-empty", "GET", f"{C}/search", None, {"q": ""}, {400}),
     ("search-too-long", "GET", f"{C}/search", None, {"q": "x" * 500}, {400}),
     ("search-bad-kind", "GET", f"{C}/search", None, {"q": "x", "kinds": "files"}, {400}),
+    (
+        "search-kinds-flood",
+        "GET",
+        f"{C}/search",
+        None,
+        {"q": "x", "kinds": ",".join(["dataSet"] * 3000)},
+        {400},
+    ),
     ("search-control", "GET", f"{C}/search", None, {"q": "a\x07b"}, {400}),
     ("search-unknown-conn", "GET", "connections/nope/search", None, {"q": "x"}, {404}),
     ("detail-not-permid", "GET", f"{C}/datasets/..%2F..%2Fetc", None, {}, {400}),
@@ -171,6 +231,14 @@ CORPUS: list[tuple[str, str, str, object, dict, set[int]]] = [
     ("job-bad-id", "GET", "jobs/notanid", None, {}, {404}),
     ("job-unknown", "GET", "jobs/" + "0" * 32, None, {}, {404}),
     ("job-cancel-unknown", "DELETE", "jobs/" + "0" * 32, None, {}, {404}),
+    (
+        "provenance-ids-flood",
+        "DELETE",
+        "provenance",
+        None,
+        {"path": "nb/analysis.ipynb", "ids": ",".join(f"i{n}" for n in range(101))},
+        {400},
+    ),
     # --- downloads -------------------------------------------------------------------
     (
         "dl-absolute",
@@ -237,6 +305,40 @@ CORPUS: list[tuple[str, str, str, object, dict, set[int]]] = [
         {400},
     ),
     ("dl-home", "POST", f"{C}/downloads", {"permIds": [PERM], "destination": "~/x"}, {}, {400}),
+    ("dl-blank", "POST", f"{C}/downloads", {"permIds": [PERM], "destination": " "}, {}, {400}),
+    (
+        "dl-blank-segment",
+        "POST",
+        f"{C}/downloads",
+        {"permIds": [PERM], "destination": "nb/ /x"},
+        {},
+        {400},
+    ),
+    (
+        "dl-file-url",
+        "POST",
+        f"{C}/downloads",
+        {"permIds": [PERM], "destination": "file:///etc/passwd"},
+        {},
+        {400},
+    ),
+    (
+        "dl-https-url",
+        "POST",
+        f"{C}/downloads",
+        {"permIds": [PERM], "destination": "https://evil.example/x"},
+        {},
+        {400},
+    ),
+    (
+        "dl-files-flood",
+        "POST",
+        f"{C}/downloads",
+        {"permIds": [PERM], "files": [f"original/f{n}" for n in range(1001)], "destination": "d"},
+        {},
+        {400},
+    ),
+    ("dl-deep-json", "POST", f"{C}/downloads", DEEP_JSON, {}, {400}),
     (
         "dl-backslash",
         "POST",
@@ -572,6 +674,93 @@ CORPUS: list[tuple[str, str, str, object, dict, set[int]]] = [
     ),
     ("save-no-owner", "POST", f"{C}/datasets", {"notebookPath": "nb/analysis.ipynb"}, {}, {400}),
     (
+        "save-env-file-link-out",
+        "POST",
+        f"{C}/datasets",
+        {"notebookPath": "envlink/nb.ipynb", "experiment": "/LAB/PROJ1/EXP1"},
+        {},
+        {403},
+    ),
+    (
+        "save-files-flood",
+        "POST",
+        f"{C}/datasets",
+        {
+            "notebookPath": "nb/analysis.ipynb",
+            "experiment": "/LAB/PROJ1/EXP1",
+            "files": [f"nb/f{n}" for n in range(1001)],
+        },
+        {},
+        {400},
+    ),
+    (
+        "save-integer-5000-digits",
+        "POST",
+        f"{C}/datasets",
+        {
+            "notebookPath": "nb/analysis.ipynb",
+            "experiment": "/LAB/PROJ1/EXP1",
+            "type": "ANALYZED_DATA",
+            "properties": {"REPLICATES": "1" * 5000},
+        },
+        {},
+        {400},
+    ),
+    (
+        "save-integer-arabic-digits",
+        "POST",
+        f"{C}/datasets",
+        {
+            "notebookPath": "nb/analysis.ipynb",
+            "experiment": "/LAB/PROJ1/EXP1",
+            "type": "ANALYZED_DATA",
+            "properties": {"REPLICATES": "\u0661\u0662"},
+        },
+        {},
+        {400},
+    ),
+    (
+        "save-real-underscore",
+        "POST",
+        f"{C}/datasets",
+        {
+            "notebookPath": "nb/analysis.ipynb",
+            "experiment": "/LAB/PROJ1/EXP1",
+            "type": "ANALYZED_DATA",
+            "properties": {"TEMPERATURE": "1_000"},
+        },
+        {},
+        {400},
+    ),
+    (
+        "save-date-basic-format",
+        "POST",
+        f"{C}/datasets",
+        {
+            "notebookPath": "nb/analysis.ipynb",
+            "experiment": "/LAB/PROJ1/EXP1",
+            "type": "RAW_DATA",
+            "properties": {"MEASUREMENT_DATE": "20240101"},
+        },
+        {},
+        {400},
+    ),
+    (
+        "save-date-week-format",
+        "POST",
+        f"{C}/datasets",
+        {
+            "notebookPath": "nb/analysis.ipynb",
+            "experiment": "/LAB/PROJ1/EXP1",
+            "type": "RAW_DATA",
+            "properties": {"MEASUREMENT_DATE": "2024-W01-1"},
+        },
+        {},
+        {400},
+    ),
+    ("save-deep-json", "POST", f"{C}/datasets", DEEP_JSON, {}, {400}),
+    ("env-deep-json", "POST", "env-files", DEEP_JSON, {}, {400}),
+    (
         "save-root-folder",
         "POST",
         f"{C}/datasets",
@@ -604,11 +793,15 @@ def playground(jp_root_dir: Path, tmp_path: Path) -> Path:
     (nb / ".env").write_text("TOKEN=x")
     os.symlink(outside, nb / "escape")
     os.symlink(outside / "evil.ipynb", nb / "link.ipynb")
+    envlink = jp_root_dir / "envlink"
+    envlink.mkdir()
+    (envlink / "nb.ipynb").write_text((nb / "analysis.ipynb").read_text())
+    os.symlink(outside / "evil.ipynb", envlink / "requirements.txt")
     return outside
 
 
 def test_corpus_is_large_enough():
-    assert len(CORPUS) >= 60
+    assert len(CORPUS) >= 100
     assert len({case[0] for case in CORPUS}) == len(CORPUS)
 
 
@@ -662,3 +855,68 @@ async def test_mutations_without_xsrf_are_refused_for_cookie_sessions(
         )
         assert reply.code == 403, (path, reply.code)
     assert not (jp_root_dir / "nb" / "runtime.txt").exists()
+
+
+# Paths the route table does not match still answer our JSON: trailing slashes, empty names.
+UNMATCHED = [
+    ("GET", f"{C}/"),
+    ("GET", "connections/"),
+    ("POST", "connections//login"),
+    ("GET", "connections//spaces"),
+    ("DELETE", "jobs/"),
+    ("GET", "/"),
+]
+
+
+@pytest.mark.parametrize(("method", "path"), UNMATCHED, ids=[f"{m} {p}" for m, p in UNMATCHED])
+async def test_unmatched_paths_answer_json(method, path, jp_fetch):
+    reply = await jp_fetch(
+        "openbis-bridge",
+        path,
+        method=method,
+        body=b"{}" if method == "POST" else None,
+        raise_error=False,
+        allow_nonstandard_methods=True,
+    )
+    assert reply.code == 404, reply.body[:300]
+    body = json.loads(reply.body)
+    assert body["reason"] == "not_found" and body["message"]
+
+
+async def test_unclosed_ipv6_url_on_edit_is_a_clear_400(api, tmp_path):
+    created = await api("POST", "connections", body={"name": "mine", "url": "https://h"})
+    assert created.code == 201, created.text
+    reply = await api("PATCH", "connections/mine", body={"url": "https://[::1"})
+    assert reply.code == 400 and reply.body["fields"] == {"url": "is not a valid URL"}, reply.text
+    for ca in ("/etc/shadow", "/etc", str(tmp_path / "none.pem"), "/etc/passwd"):
+        refused = await api("PATCH", "connections/mine", body={"caBundle": ca})
+        assert refused.code == 400, refused.text
+        assert refused.body["message"] == (
+            "caBundle must be an absolute path to a readable PEM file of certificates"
+        )
+
+
+async def test_a_huge_integer_is_the_users_mistake(api, login, playground):
+    assert (await login()).code == 200
+    reply = await api(
+        "POST",
+        f"{C}/datasets",
+        body={
+            "notebookPath": "nb/analysis.ipynb",
+            "experiment": "/LAB/PROJ1/EXP1",
+            "type": "ANALYZED_DATA",
+            "properties": {"$NAME": "n", "REPLICATES": "9" * 5000, "TEMPERATURE": "1_000"},
+        },
+    )
+    assert reply.code == 400, reply.text[:300]
+    assert set(reply.body["fields"]) == {"properties.REPLICATES", "properties.TEMPERATURE"}
+
+
+async def test_repeated_search_kinds_are_asked_once(api, login, sandbox_admin):
+    assert (await login()).code == 200
+    await sandbox_admin.set_faults()  # resets the counters
+    reply = await api("GET", f"{C}/search", params={"q": "x", "kinds": ",".join(["dataSet"] * 100)})
+    assert reply.code == 200, reply.text[:300]
+    assert list(reply.body["results"]) == ["dataSet"]
+    counters = (await asyncio.to_thread(sandbox_admin._request, "GET"))["counters"]
+    assert counters.get("calls.searchDataSets") == 1, counters

@@ -247,7 +247,7 @@ async def test_session_expiring_mid_upload_fails_cleanly_and_a_retry_renews_it(
     await sandbox_admin.set_faults("expire-sessions")  # releases the held slice into a dead session
     done = await wait_job(job.body["id"])
     # The slice already sent belonged to the old session: the job fails cleanly, and a retry works.
-    assert done["state"] == "failed" and done["error"]["reason"] == "upstream_error"
+    assert done["state"] == "failed" and done["error"]["reason"] == "session_expired"
     again = await api(
         "POST",
         f"{BASE}/datasets",

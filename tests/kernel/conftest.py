@@ -96,6 +96,7 @@ def jupyter_server(
     dirs = {name: base / name for name in ("home", "config", "data", "runtime", "root")}
     for folder in dirs.values():
         folder.mkdir()
+    os.chmod(dirs["runtime"], 0o700)  # as Jupyter makes it; the bridge refuses a shared one
     token = secrets.token_hex(24)
     port = _free_port()
     config = {

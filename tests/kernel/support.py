@@ -37,10 +37,12 @@ def signed_body(
     identity: KernelIdentity, purpose: str = "session", *, timestamp: int | None = None, **extra
 ) -> dict[str, Any]:
     stamp = int(time.time()) if timestamp is None else timestamp
+    nonce = kernel_proof.new_nonce()
     return {
         "kernelId": identity.kernel_id,
         "timestamp": stamp,
-        "proof": kernel_proof.sign(identity.key, purpose, identity.kernel_id, stamp),
+        "nonce": nonce,
+        "proof": kernel_proof.sign(identity.key, purpose, identity.kernel_id, stamp, nonce),
         **extra,
     }
 

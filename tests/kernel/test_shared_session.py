@@ -166,6 +166,30 @@ def test_only_a_kernel_of_this_server_gets_the_session(two_kernels, jupyter_serv
         assert "token" not in (reply.json() if reply.content else {})
 
 
+def test_a_proof_is_good_once_and_only_for_thirty_seconds(kernel, jupyter_server):
+    mine = identity_from_connection_file(kernel.connection_file)
+    body = signed_body(mine)
+    assert post(jupyter_server, body).status_code == 200
+    replayed = post(jupyter_server, body)
+    assert replayed.status_code == 403 and "token" not in replayed.json()
+    ahead = post(jupyter_server, signed_body(mine, timestamp=int(time.time()) + 119))
+    assert ahead.status_code == 403
+    assert "kernel proof replayed" in jupyter_server.server_log()
+
+
+def test_no_session_while_the_runtime_dir_is_shared(kernel, jupyter_server):
+    mine = identity_from_connection_file(kernel.connection_file)
+    os.chmod(jupyter_server.runtime, 0o755)
+    try:
+        refused = post(jupyter_server, signed_body(mine))
+    finally:
+        os.chmod(jupyter_server.runtime, 0o700)
+    assert refused.status_code == 403 and "token" not in refused.json()
+    assert "runtime directory" in refused.json()["message"]
+    assert "openBIS sessions are not handed to kernels" in jupyter_server.server_log()
+    assert post(jupyter_server, signed_body(mine)).status_code == 200
+
+
 def test_a_login_cookie_is_not_enough(kernel, jupyter_server):
     browser = requests.Session()
     page = browser.get(jupyter_server.url + "login", timeout=30)

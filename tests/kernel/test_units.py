@@ -13,7 +13,11 @@ import pytest
 from jupyterlab_openbis_bridge import kernel_proof
 from jupyterlab_openbis_bridge.errors import Forbidden, InvalidInput
 from jupyterlab_openbis_bridge.kernel.client import BridgeUnavailable, find_server
-from jupyterlab_openbis_bridge.server.kernel_session import check_transport, verify_claim
+from jupyterlab_openbis_bridge.server.kernel_session import (
+    check_transport,
+    runtime_dir_problem,
+    verify_claim,
+)
 from jupyterlab_openbis_bridge.server.provenance import (
     PendingRecords,
     download_records,
@@ -28,8 +32,14 @@ KEY = b"a-connection-file-key"
 
 def body(purpose: str = "session", key: bytes = KEY, stamp: int | None = None, **extra):
     stamp = int(time.time()) if stamp is None else stamp
-    proof = kernel_proof.sign(key, purpose, KERNEL, stamp)
-    return {"kernelId": KERNEL, "timestamp": stamp, "proof": proof, **extra}
+    nonce = kernel_proof.new_nonce()
+    proof = kernel_proof.sign(key, purpose, KERNEL, stamp, nonce)
+    return {"kernelId": KERNEL, "timestamp": stamp, "nonce": nonce, "proof": proof, **extra}
+
+
+def verify(claim, purpose="session", ledger=None, now=None):
+    ledger = kernel_proof.ProofLedger() if ledger is None else ledger
+    return verify_claim(claim, purpose, keys, {"connection"}, now, ledger=ledger)
 
 
 def keys(kernel_id: str) -> bytes | None:
@@ -37,7 +47,7 @@ def keys(kernel_id: str) -> bytes | None:
 
 
 def test_a_valid_claim_passes_and_keeps_its_extra_fields():
-    claim = verify_claim(body(connection="lab"), "session", keys, {"connection"})
+    claim = verify(body(connection="lab"))
     assert (claim.kernel_id, claim.extra) == (KERNEL, {"connection": "lab"})
 
 
@@ -52,18 +62,57 @@ def test_a_valid_claim_passes_and_keeps_its_extra_fields():
         ({**body(), "timestamp": True}, InvalidInput),
         ({**body(), "kernelId": "../kernel"}, InvalidInput),
         ({**body(), "surprise": 1}, InvalidInput),
+        ({**body(), "nonce": "short"}, InvalidInput),
+        ({k: v for k, v in body().items() if k != "nonce"}, InvalidInput),
+        ({**body(), "nonce": kernel_proof.new_nonce()}, Forbidden),  # the nonce is signed
         ({"kernelId": KERNEL, "timestamp": int(time.time())}, InvalidInput),
     ],
 )
 def test_bad_claims_are_refused(claim, error):
     with pytest.raises(error):
-        verify_claim(claim, "session", keys, {"connection"})
+        verify(claim)
 
 
 def test_an_empty_kernel_key_never_verifies():
     stamp = int(time.time())
-    proof = kernel_proof.sign(b"", "session", KERNEL, stamp)
-    assert not kernel_proof.is_valid(b"", "session", KERNEL, stamp, proof, time.time())
+    nonce = kernel_proof.new_nonce()
+    proof = kernel_proof.sign(b"", "session", KERNEL, stamp, nonce)
+    assert not kernel_proof.is_valid(b"", "session", KERNEL, stamp, nonce, proof, time.time())
+
+
+def test_a_proof_is_good_once():
+    ledger = kernel_proof.ProofLedger()
+    claim = body()
+    verify(claim, ledger=ledger)
+    with pytest.raises(Forbidden, match="already used"):
+        verify(claim, ledger=ledger)
+    verify(body(), ledger=ledger)  # a new proof of the same kernel passes
+
+
+@pytest.mark.parametrize("offset", [-119, -31, 31, 119])
+def test_a_proof_is_good_only_within_thirty_seconds(offset):
+    now = time.time()
+    with pytest.raises(Forbidden):
+        verify(body(stamp=int(now) + offset), now=now)
+
+
+def test_a_remembered_nonce_is_forgotten_once_its_proof_has_expired():
+    ledger = kernel_proof.ProofLedger()
+    now = time.time()
+    verify(body(stamp=int(now)), ledger=ledger, now=now)
+    assert len(ledger) == 1
+    verify(body(stamp=int(now) + 60), ledger=ledger, now=now + 60)
+    assert len(ledger) == 1
+
+
+def test_a_runtime_dir_others_can_read_is_reported(tmp_path):
+    private = tmp_path / "runtime"
+    private.mkdir(mode=0o700)
+    os.chmod(private, 0o700)
+    assert runtime_dir_problem(private) is None
+    os.chmod(private, 0o750)
+    assert "accessible to other users" in str(runtime_dir_problem(private))
+    assert "cannot be checked" in str(runtime_dir_problem(tmp_path / "missing"))
 
 
 @pytest.mark.parametrize(

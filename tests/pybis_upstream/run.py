@@ -112,7 +112,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--out", type=Path, default=ROOT / "ci-out", help="output folder")
     parser.add_argument(
-        "--seed", default="empty", help="sandbox seed (default: empty, a fresh openBIS)"
+        "--seed",
+        default="fresh",
+        help="sandbox seed (default: fresh, a newly installed openBIS with ELN-LIMS)",
     )
     parser.add_argument(
         "--sandbox-arg",

@@ -1,5 +1,5 @@
-"""The JSON-RPC envelope, error shapes, id keying and strict criteria (SPEC §1.3-§1.5,
-§6.3; risks 3-6, 11, 24)."""
+"""The JSON-RPC envelope, error shapes, id keying and criteria as openBIS reads them
+(SPEC §1.3-§1.5, §6.3; risks 3-6, 11, 24)."""
 
 from __future__ import annotations
 
@@ -124,16 +124,9 @@ def test_dates_are_epoch_ms_and_property_codes_upper_case(sandbox, token):
         assert set(ds["properties"]) <= assigned
 
 
-def test_nested_criteria_object_quirk_is_rejected_by_default(sandbox, token):
-    o = Openbis(sandbox.url, verify_certificates=str(sandbox.ca_cert), token=token)
-    with pytest.raises(
-        ValueError,
-        match=r"Cannot deserialize instance of `java.util.ArrayList` "
-        r"out of START_OBJECT token",
-    ):
-        o.get_experiments(space="LAB")
-    with pytest.raises(ValueError, match="START_OBJECT"):
-        o.get_datasets(project="/LAB/PROJ1")
+def test_a_single_criterion_where_a_list_is_expected_is_read_as_a_list(sandbox, token):
+    """pybis's nested-object quirk (SPEC §6.3): openBIS reads every collection with
+    ACCEPT_SINGLE_VALUE_AS_ARRAY, so the single object is a one-element list."""
     raw = call_as(
         sandbox,
         "searchExperiments",
@@ -147,18 +140,8 @@ def test_nested_criteria_object_quirk_is_rejected_by_default(sandbox, token):
         },
         EXP_FO,
     )
-    assert raw.status_code == 200 and raw.json()["error"]["code"] == 0
-
-
-def test_nested_criteria_object_quirk_is_accepted_when_lenient(sandbox_factory):
-    lenient = sandbox_factory(extra_args=["--lenient-criteria"])
-    o = pybis_client(lenient)
-    assert set(o.get_experiments(space="LAB").df.identifier) == {
-        "/LAB/PROJ1/EXP1",
-        "/LAB/PROJ1/EXP2",
-        "/LAB/PROJ2/EXP3",
-    }
-    assert o.get_datasets(project="/LAB/PROJ1").totalCount == 4
+    assert raw.status_code == 200
+    assert raw.json()["result"]["totalCount"] == 1
 
 
 @pytest.mark.parametrize(
@@ -188,7 +171,11 @@ def test_nested_criteria_object_quirk_is_accepted_when_lenient(sandbox_factory):
             },
             "Could not resolve type id",
         ),
-        ({"@type": "as.dto.dataset.search.DataSetSearchCriteria"}, "expected"),
+        (
+            {"@type": "as.dto.dataset.search.DataSetSearchCriteria"},
+            "as a subtype of [simple type, class ch.ethz.sis.openbis.generic.asapi.v3.dto.sample."
+            "search.SampleSearchCriteria]",
+        ),
     ],
 )
 def test_invalid_criteria_are_code_zero_errors(sandbox, token, criteria, message):

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from pybis import Openbis
 
 from openbis_sandbox.testing import call_as, pybis_client
 
-
-def fresh(sandbox, token):
-    """A new pybis instance (cold caches, SPEC risk 22) attached to ``token``."""
-    return Openbis(sandbox.url, verify_certificates=str(sandbox.ca_cert), token=token)
+from .helpers import fresh
 
 
 def test_login_gives_a_token_in_the_openbis_format(api_sandbox):

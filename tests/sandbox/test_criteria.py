@@ -8,6 +8,7 @@ from openbis_sandbox.criteria.match import page, search
 from openbis_sandbox.criteria.parse import parse
 from openbis_sandbox.criteria.values import match_value
 from openbis_sandbox.errors import OpenbisError
+from openbis_sandbox.jackson import collection
 from openbis_sandbox.seed.seeding import parse_seed, seed_store
 from openbis_sandbox.store.db import Store
 
@@ -180,15 +181,92 @@ def test_paging_counts_before_slicing():
     assert page(items, {"count": 0}) == ([], 10)
 
 
-def test_strict_parsing(graph):
+def test_parsing_as_openbis_jackson_reads(graph):
     nested_object = samples()
-    nested_object["criteria"] = code("SAMPLE1")
-    with pytest.raises(OpenbisError, match="START_OBJECT"):
-        parse(nested_object)
-    assert parse(nested_object, lenient=True).children[0].field == "code"
+    nested_object["criteria"] = code("SAMPLE1")  # a single value where a list is expected
+    assert parse(nested_object).children[0].field == "code"
     with pytest.raises(OpenbisError, match="Could not resolve type id"):
         parse({"@type": "as.dto.sample.search.Unknown"})
-    with pytest.raises(OpenbisError, match="Missing type id"):
+    with pytest.raises(OpenbisError, match="polymorphic type without type information"):
         parse(samples({"fieldValue": eq("x")}))
     with pytest.raises(OpenbisError, match="SearchOperator"):
         parse({**samples(), "operator": "XOR"})
+
+
+def test_collection_reads_a_single_value_as_a_one_element_list():
+    assert collection(None) is None
+    assert collection([1, 2]) == [1, 2]
+    assert collection({"a": 1}) == [{"a": 1}]
+    assert collection("X") == ["X"]
+
+
+def test_single_values_where_collections_are_expected_at_any_depth(graph):
+    in_space = {
+        "@type": "as.dto.space.search.SpaceSearchCriteria",
+        "criteria": code("LAB"),  # single object, two levels down
+    }
+    project = {"@type": "as.dto.project.search.ProjectSearchCriteria", "criteria": in_space}
+    experiments = {"@type": "as.dto.experiment.search.ExperimentSearchCriteria"}
+    assert codes(graph, {**experiments, "criteria": project}, "EXPERIMENT") == [
+        "EXP1",
+        "EXP2",
+        "EXP3",
+    ]
+    single_code = {"@type": CS + "CodesSearchCriteria", "fieldValue": "SAMPLE1"}
+    assert codes(graph, samples(single_code)) == ["SAMPLE1"]
+    perm_id = next(s.perm_id for s in graph.samples.values() if s.code == "SAMPLE1")
+    single_id = {
+        "@type": CS + "IdsSearchCriteria",
+        "fieldValue": {"@type": "as.dto.sample.id.SamplePermId", "permId": perm_id},
+    }
+    assert codes(graph, samples(single_id)) == ["SAMPLE1"]
+
+
+def test_a_null_string_value_matches_everything(graph):
+    """openBIS's StringFieldMatcher: a null value (pybis's get_property_types() sends one)
+    or a null field value matches every object."""
+    everything = codes(graph, samples())
+    assert codes(graph, samples(code(None))) == everything
+    assert codes(graph, samples({"@type": CS + "CodeSearchCriteria", "fieldValue": None}))
+    assert codes(graph, samples(code(None))) != []
+    assert match_value(None, eq(None), True)
+    assert match_value("A", None, True)
+
+
+@pytest.mark.parametrize(
+    "criteria, message",
+    [
+        (samples("abc"), 'from String "abc": not a valid Integer'),
+        (samples([]), "Cannot deserialize instance of `java.lang.Object` out of START_ARRAY"),
+        (samples({"@type": 5}), "need JSON String that contains type id"),
+        (
+            samples({"@type": CS + "Bogus"}),
+            "Could not resolve type id 'as.dto.common.search.Bogus'",
+        ),
+        (samples(code("x", fieldValue={"value": "x"})), "without type information"),
+        (samples(code("x", fieldValue=[1])), "Cannot deserialize"),
+        (samples(code("x", fieldValue=eq({"a": 1}))), "`java.lang.String` out of START_OBJECT"),
+        (
+            samples({"@type": CS + "IdsSearchCriteria", "fieldValue": [{"permId": "X"}]}),
+            "without type information",
+        ),
+        (samples({"@type": CS + "IdsSearchCriteria", "fieldValue": ["X"]}), "not a valid Integer"),
+        ({**samples(), "operator": "XOR"}, "not one of declared Enum instance names: [OR, AND]"),
+        (None, "Criteria cannot be null"),
+    ],
+)
+def test_hostile_criteria_are_openbis_errors(criteria, message):
+    with pytest.raises(OpenbisError) as error:
+        parse(criteria)
+    assert message in error.value.message
+
+
+def test_numbers_in_the_criteria_list_are_null_references(graph):
+    assert codes(graph, samples(7, code("SAMPLE1"))) == ["SAMPLE1"]
+    assert codes(graph, samples(code(5))) == []  # Jackson reads 5 as the String "5"
+
+
+def test_paging_reads_numbers_given_as_strings():
+    assert page(list(range(10)), {"from": "2", "count": "3"}) == ([2, 3, 4], 10)
+    with pytest.raises(OpenbisError, match="not a valid Integer"):
+        page([], {"count": "ten"})

@@ -275,3 +275,76 @@ def test_latency_times_limits_how_many_requests_wait(admin):
     assert state["faults"] == [
         {"spec": "latency:ms=1,on=getServerInformation,times=2", "remaining": 0}
     ]
+
+
+def _file_url(admin: Admin, ds, token: str) -> str:
+    return (
+        f"{admin.sandbox.url}/datastore_server/{ds.permId}/original/payload.bin?sessionID={token}"
+    )
+
+
+def test_a_stalled_get_keeps_the_connection_until_the_client_goes_away(o, admin, data_set):
+    ds, content = data_set
+    admin.set("stall:after=1000,on=get")
+    url = _file_url(admin, ds, o.token)
+    response = requests.get(url, stream=True, timeout=(10, 1.0), verify=str(admin.sandbox.ca_cert))
+    assert admin.state(waitStalled=1, timeoutS=30)["stalledInFlight"] == 1
+    received = bytearray()
+    with pytest.raises(requests.exceptions.ConnectionError, match="Read timed out"):
+        for block in response.iter_content(100):  # a divisor of 1000: no partial block
+            received += block
+    assert bytes(received) == content[:1000]  # then nothing, and the connection stayed open
+    response.close()  # the client goes away: the sandbox lets the handler go long before its bound
+    state = admin.state(waitStalled=0, timeoutS=30)
+    assert state["stalledInFlight"] == 0 and state["counters"]["fired.stall"] == 1
+    assert requests.get(url, verify=str(admin.sandbox.ca_cert)).content == content  # times=1
+
+
+def test_a_stall_ends_at_its_bound_with_a_closed_connection(o, admin, data_set):
+    ds, content = data_set
+    admin.set("stall:after=10,on=get,ms=300")
+    url = _file_url(admin, ds, o.token)
+    response = requests.get(url, stream=True, timeout=(10, 60), verify=str(admin.sandbox.ca_cert))
+    received = bytearray()
+    with pytest.raises(requests.exceptions.ChunkedEncodingError, match="IncompleteRead"):
+        for block in response.iter_content(10):
+            received += block
+    assert bytes(received) == content[:10]
+    assert admin.state(waitStalled=0, timeoutS=30)["stalledInFlight"] == 0
+
+
+def test_setting_faults_again_lets_a_stalled_download_go(o, admin, data_set, tmp_path):
+    ds, content = data_set
+    admin.set("stall:after=100,on=download")
+    with ThreadPoolExecutor(1) as pool:
+        stalled = pool.submit(
+            ds.download, destination=str(tmp_path / "first"), create_default_folders=False
+        )
+        assert admin.state(waitStalled=1, timeoutS=30)["stalledInFlight"] == 1
+        assert not stalled.done()
+        admin.request("DELETE").raise_for_status()  # releases (and closes) the held connection
+        with pytest.raises(requests.exceptions.ChunkedEncodingError):
+            stalled.result(timeout=60)
+    ds.download(destination=str(tmp_path / "second"), create_default_folders=False)
+    assert (tmp_path / "second" / "payload.bin").read_bytes() == content
+
+
+def test_stall_spec_syntax():
+    rule = parse_spec("stall:after=5")
+    assert rule.remaining == 1 and rule.int_param("ms", 60000) == 60000
+    assert parse_spec("stall:after=5,on=get,ms=10,times=forever").remaining is None
+    for spec in ("stall", "stall:after=x", "stall:after=1,on=upload", "stall:after=1,ms=-1"):
+        with pytest.raises(FaultSpecError):
+            parse_spec(spec)
+
+
+def test_a_response_not_longer_than_the_stall_point_is_not_stalled(tmp_path):
+    store = Store(tmp_path)
+    faults = Faults(SandboxContext(data_dir=tmp_path, store=store, base_url="https://127.0.0.1:1"))
+    faults.apply_spec("stall:after=100,on=get")
+    assert faults.stall_after("get", 100) is None  # sent whole; the rule keeps its firing
+    assert faults.stall_after("download", 500) is None
+    stall = faults.stall_after("get", 101)
+    assert stall is not None and stall.after == 100 and stall.bound_s == 60.0
+    assert faults.stall_after("get", 101) is None
+    store.close()

@@ -87,7 +87,7 @@ EXPERIMENT = HEAD + [
     "attachments",
     "metaData",
 ]
-# "<n history fields>" in the SPEC: compared as a count (HISTORY), names are not specified
+# openBIS's Sample (3.6: 2023 sources; 3.7: 2025 sources) has 11 history fields
 SAMPLE = HEAD + [
     "permId",
     "identifier",
@@ -113,7 +113,17 @@ SAMPLE = HEAD + [
     "container",
     "components",
     "dataSets",
-    *["HISTORY"] * 9,
+    "history",
+    "propertiesHistory",
+    "spaceHistory",
+    "projectHistory",
+    "experimentHistory",
+    "parentsHistory",
+    "childrenHistory",
+    "containerHistory",
+    "componentsHistory",
+    "dataSetsHistory",
+    "unknownHistory",
     "tags",
     "registrator",
     "modifier",
@@ -298,9 +308,9 @@ def v37(expected: list[str], api: str, *, drop=(), add_after=None) -> list[str]:
 
 
 def shape(obj: dict) -> list[str]:
-    """Key list; history fields collapse to "HISTORY" only for the classes whose SPEC entry
-    gives just their number (Sample, DataSet)."""
-    if obj.get("@type") not in ("as.dto.sample.Sample", "as.dto.dataset.DataSet"):
+    """Key list; history fields collapse to "HISTORY" only for the class whose SPEC entry
+    gives just their number (DataSet)."""
+    if obj.get("@type") != "as.dto.dataset.DataSet":
         return list(obj)
     return ["HISTORY" if k.lower().endswith("history") else k for k in obj]
 
@@ -470,3 +480,65 @@ def test_space_project_sample_top_level(api_sandbox, token):
     )["/LAB/PROJ1/SAMPLE1"]
     assert shape(sample) == v37(SAMPLE, api, drop=("materialProperties",))
     assert sample["properties"]["$NAME"] == "Sample 1" and sample["parents"] is None
+
+
+# The per-object fetchOptions echo as openBIS's mapper writes it (SPEC §1.5.8): FetchOptions'
+# count/from/cacheMode, the class's fields in order with "sort", and "sortBy" (all but Person).
+SAMPLE_FO_FIELDS = [
+    "type",
+    "project",
+    "space",
+    "experiment",
+    "properties",
+    "materialProperties",
+    "sampleProperties",
+    "parents",
+    "children",
+    "container",
+    "components",
+    "dataSets",
+    "history",
+    "propertiesHistory",
+    "spaceHistory",
+    "projectHistory",
+    "experimentHistory",
+    "parentsHistory",
+    "childrenHistory",
+    "containerHistory",
+    "componentsHistory",
+    "dataSetsHistory",
+    "unknownHistory",
+    "tags",
+    "registrator",
+    "modifier",
+    "attachments",
+]
+FO_HEAD = ["@type", "@id", "count", "from", "cacheMode"]
+
+
+def test_fetch_options_echo_has_sort_by_and_no_sort_on_properties(api_sandbox, token):
+    sample_fo = {
+        "@type": FO.format("sample", "Sample"),
+        "properties": {"@type": "as.dto.property.fetchoptions.PropertyFetchOptions"},
+        "registrator": {**PERSON_FO, "allWebAppSettings": True},
+        "type": {"@type": FO.format("sample", "SampleType")},
+        "count": 5,
+    }
+    criteria = {"@type": "as.dto.sample.search.SampleSearchCriteria"}
+    sample = result(api_sandbox, "searchSamples", token, criteria, sample_fo)["objects"][0]
+    fo = sample["fetchOptions"]
+    assert list(fo) == FO_HEAD + SAMPLE_FO_FIELDS + ["sort", "sortBy"]
+    assert (fo["count"], fo["from"], fo["sort"], fo["sortBy"]) == (None, None, None, None)
+    assert list(fo["properties"]) == FO_HEAD + ["sortBy"]  # PropertyFetchOptions: no "sort"
+    person_fo = fo["registrator"]
+    assert list(person_fo) == FO_HEAD + [
+        "space",
+        "registrator",
+        "roleAssignments",
+        "webAppSettings",
+        "allWebAppSettings",
+        "sort",
+    ]  # PersonFetchOptions.getSortBy() is @JsonIgnore: no "sortBy"
+    assert person_fo["allWebAppSettings"] is True
+    assert sample["registrator"]["fetchOptions"]["allWebAppSettings"] is True
+    assert all(o["fetchOptions"]["sortBy"] is None for o in (sample, sample["type"]))

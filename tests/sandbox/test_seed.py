@@ -1,4 +1,5 @@
-"""The demo and scale seeds: realistic content, real files, idempotent seeding."""
+"""The seeds: a fresh openBIS, the demo lab (realistic content, real files), scale and types;
+idempotent seeding."""
 
 from __future__ import annotations
 
@@ -123,3 +124,23 @@ def test_types_seed_adds_dataset_types_with_properties(tmp_path):
 def test_types_seed_rejects_malformed_sizes(text):
     with pytest.raises(argparse.ArgumentTypeError):
         parse_seed(text)
+
+
+def test_fresh_seed_is_a_new_openbis_with_eln_lims(tmp_path):
+    empty, fresh = Store(tmp_path / "empty"), Store(tmp_path / "fresh")
+    try:
+        seed_store(empty, parse_seed("empty"))
+        seed_store(fresh, parse_seed("fresh"))
+        e, g = empty.graph(), fresh.graph()
+        (sample,) = g.samples.values()  # the default object, and nothing of the demo
+        assert g.sample_identifier(sample) == "/DEFAULT/DEFAULT/DEFAULT"
+        assert sample.type_code == "UNKNOWN"
+        assert g.experiments[sample.experiment_perm_id].code == "DEFAULT"
+        plugins = g.directory.plugins
+        assert len(plugins) >= 2
+        assert {p.plugin_type for p in plugins.values()} == {"ENTITY_VALIDATION"}
+        assert set(g.spaces) == set(e.spaces) == {"DEFAULT"}
+        assert e.samples == {} and e.directory.plugins == {}
+    finally:
+        empty.close()
+        fresh.close()

@@ -31,8 +31,10 @@ from ..profiles import (
     Profile,
     ProfileFileContent,
     ProfileFileError,
+    file_signature,
     load_legacy_files,
     load_profile_file,
+    profile_file_lock,
     save_profile_file,
 )
 from .common import CliError, ExitCode, warn
@@ -148,7 +150,15 @@ class ProfileFile:
             )
         profiles = list(profiles)
         try:
-            save_profile_file(self.path, profiles)
+            # Under the lock the server takes too: write only over the content we read.
+            with profile_file_lock(self.path):
+                if file_signature(self.path) != self.content.signature:
+                    raise CliError(
+                        ExitCode.ERROR,
+                        f"{self.path} was changed by another program meanwhile; "
+                        "nothing was written, run the command again",
+                    )
+                save_profile_file(self.path, profiles)
         except ProfileFileError as exc:
             raise CliError(ExitCode.ERROR, f"cannot write {self.path}: {exc}") from None
         except OSError as exc:

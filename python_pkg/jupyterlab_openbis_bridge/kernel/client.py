@@ -5,7 +5,7 @@ Discovery (see docs/kernel-session.md): jupyter_client puts the server's pid in
 mode 0600) into its runtime dir, which also holds this kernel's connection file.
 The file is only trusted if this user owns it and nobody else can read or write it.
 Requests carry the Jupyter token and, on kernel routes, an HMAC proof made with
-this kernel's signing key. Imports stay light: no jupyter_server, no pybis.
+this kernel's signing key (single-use: a fresh nonce each time). Imports stay light: no jupyter_server, no pybis.
 """
 
 from __future__ import annotations
@@ -206,11 +206,12 @@ class BridgeClient:
         return payload
 
     def kernel_request(self, purpose: str, route: str, **extra: Any) -> Any:
-        timestamp = int(time.time())
-        proof = kernel_proof.sign(self.kernel.key, purpose, self.kernel.kernel_id, timestamp)
+        timestamp, nonce = int(time.time()), kernel_proof.new_nonce()  # a proof is good once
+        proof = kernel_proof.sign(self.kernel.key, purpose, self.kernel.kernel_id, timestamp, nonce)
         body = {
             "kernelId": self.kernel.kernel_id,
             "timestamp": timestamp,
+            "nonce": nonce,
             "proof": proof,
             **{k: v for k, v in extra.items() if v is not None},
         }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from fnmatch import fnmatchcase
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -37,6 +38,13 @@ class DownloadResult:
             if perm_id is None or entry["permId"] == perm_id
             for api_path in entry["files"]
         ]
+
+    def folder(self, perm_id: str) -> Path:
+        """The local folder the data set's files were written below."""
+        for entry in self.data_sets:
+            if entry["permId"] == perm_id:
+                return self.root.joinpath(*str(entry["path"]).split("/"))
+        raise KeyError(perm_id)
 
     def __repr__(self) -> str:
         files = sum(len(e["files"]) for e in self.data_sets)
@@ -130,26 +138,79 @@ def download(
     return finish_download(done, record=record, client=client)
 
 
+def select_files(entries: Sequence[dict[str, Any]], wanted: str | Sequence[str]) -> list[str]:
+    """openBIS paths of the files ``wanted`` names: each name or glob pattern matches a file's
+    path in the data set (``original/plots/fit.csv``) or its end (``plots/fit.csv``, ``fit.csv``,
+    ``*.csv``); each must match at least one file."""
+    names = [wanted] if isinstance(wanted, str) else list(wanted)
+    if not names:
+        raise ValueError("files= names no file")
+    chosen: list[str] = []
+    for name in names:
+        matches = [e["path"] for e in entries if _matches(str(e["path"]), name)]
+        if not matches:
+            known = ", ".join(_local_name(str(e["path"])) for e in entries) or "none"
+            raise FileNotFoundError(f"no file matches {name!r} (the data set has: {known})")
+        chosen.extend(m for m in matches if m not in chosen)
+    return chosen
+
+
+def _local_name(remote: str) -> str:
+    """Where a data-set file lands below its folder (the server drops a leading ``original/``)."""
+    parts = PurePosixPath(remote).parts
+    return PurePosixPath(*parts[1:]).as_posix() if parts[:1] == ("original",) else remote
+
+
+def _matches(remote: str, name: str) -> bool:
+    """``name`` matches the whole path or its end: ``fit.csv``, ``plots/fit.csv``, ``*.csv``."""
+    parts = PurePosixPath(remote).parts
+    return any(fnmatchcase("/".join(parts[i:]), name) for i in range(len(parts)))
+
+
+def read_table(path: Path, **read_options: Any) -> Any:
+    import pandas
+
+    options = {"sep": TABULAR[path.suffix.lower()], **read_options}
+    return pandas.read_csv(path, **options)
+
+
 def load(
     perm_id: str,
     *,
+    files: str | Sequence[str] | None = None,
     file: str | None = None,
     connection: str | None = None,
     **read_options: Any,
 ) -> Any:
-    """Download a data set; a pandas DataFrame if it is (or ``file`` picks) one CSV/TSV file,
-    else the list of local paths.
-    """
-    paths = download(perm_id, connection=connection).paths(perm_id)
-    if file is not None:
-        chosen = [p for p in paths if p.name == file or p.as_posix().endswith(f"/{file}")]
-        if not chosen:
-            raise FileNotFoundError(f"data set {perm_id} has no file {file!r}")
-        paths = chosen
-    # A table only when that is all there is: never drop the other files of a data set silently.
-    if len(paths) != 1 or paths[0].suffix.lower() not in TABULAR:
-        return paths
-    import pandas
+    """Download a data set (or the files ``files`` selects) and read what can be read.
 
-    options = {"sep": TABULAR[paths[0].suffix.lower()], **read_options}
-    return pandas.read_csv(paths[0], **options)
+    * one CSV/TSV file: a pandas ``DataFrame``;
+    * several files, all CSV/TSV: a ``dict`` of file name (path below the data set's
+      folder, e.g. ``"plots/fit.csv"``) to ``DataFrame``, in name order;
+    * otherwise (any file that is not CSV/TSV, or no file): the ``list`` of local paths,
+      so no file of the selection is dropped silently.
+
+    ``files`` takes a name or a list of names and glob patterns (``"*.csv"``), matched
+    against each file's path in openBIS or its end (``"plots/fit.csv"``, ``"fit.csv"``);
+    only the selected files are downloaded. ``file="x"`` is ``files=["x"]``.
+    ``read_options`` go to ``pandas.read_csv``.
+    """
+    if file is not None:
+        if files is not None:
+            raise TypeError("give files= or file=, not both")
+        files = [file]
+    client = get_client()
+    chosen = None
+    if files is not None:
+        name = client.resolve_connection(connection)
+        entries = client.dataset(name, perm_id).get("files") or []
+        chosen, connection = select_files(entries, files), name
+    result = download(perm_id, connection=connection, files=chosen)
+    paths = result.paths(perm_id)
+    if not paths or any(p.suffix.lower() not in TABULAR for p in paths):
+        return paths
+    if len(paths) == 1:
+        return read_table(paths[0], **read_options)
+    folder = result.folder(perm_id)
+    tables = {p.relative_to(folder).as_posix(): p for p in paths}
+    return {key: read_table(tables[key], **read_options) for key in sorted(tables)}

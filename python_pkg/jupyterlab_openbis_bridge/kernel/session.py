@@ -1,4 +1,8 @@
-"""``openbis()``: a ready ``pybis.Openbis`` on the session JupyterLab logged in with.
+"""``openbis``: a ready ``pybis.Openbis`` on the session JupyterLab logged in with.
+
+``openbis`` is an object: ``openbis.get_datasets()`` logs in through the UI's session on
+first use and reuses it. Calling it, ``openbis()`` or ``openbis("lab")``, asks the server
+for the session now and returns the ``pybis.Openbis`` itself.
 
 No password in the notebook and no token in its outputs: the token comes from
 the server companion and is hidden from reprs. When openBIS says the session
@@ -83,12 +87,11 @@ def _renew(connection: str) -> dict[str, Any]:
         raise
 
 
-def openbis(connection: str | None = None) -> KernelOpenbis:
+def connect(connection: str | None = None) -> KernelOpenbis:
     """The openBIS session of JupyterLab's connection ``connection`` (default: the logged-in one).
 
-    >>> from jupyterlab_openbis_bridge import openbis
-    >>> o = openbis()
-    >>> o.get_datasets(type="RAW_DATA")
+    Asks the server every time (it checks the session and renews it if needed); returns the
+    one shared ``KernelOpenbis`` of that connection.
     """
     try:
         session = get_client().session(connection)
@@ -107,6 +110,54 @@ def openbis(connection: str | None = None) -> KernelOpenbis:
         client = KernelOpenbis(session, renew)
         _instances[session["connection"]] = client
         return client
+
+
+class SharedOpenbis:
+    """``openbis``: the ready ``pybis.Openbis`` of the logged-in connection, made on first use.
+
+    >>> from jupyterlab_openbis_bridge import openbis
+    >>> openbis.get_datasets(type="RAW_DATA")      # logs in through JupyterLab's session
+    >>> o = openbis()                              # the pybis.Openbis itself (asks the server now)
+    >>> lab = openbis("lab")                       # another connection's, when several are logged in
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._current: KernelOpenbis | None = None
+
+    def __call__(self, connection: str | None = None) -> KernelOpenbis:
+        """The ``pybis.Openbis`` of ``connection`` (default: the only logged-in one)."""
+        client = connect(connection)
+        if connection is None:
+            with self._lock:
+                self._current = client
+        return client
+
+    def _target(self) -> KernelOpenbis:
+        with self._lock:
+            current = self._current
+        # After ``logout()`` (which forgets the token here only) ask the server again.
+        if current is not None and current.__dict__.get("token"):
+            return current
+        return self()
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):  # IPython and pickle probe private names: never log in for them
+            raise AttributeError(name)
+        return getattr(self._target(), name)
+
+    def __dir__(self) -> list[str]:  # completion without a round trip to the server
+        return sorted(set(dir(KernelOpenbis)) | set(super().__dir__()))
+
+    def __repr__(self) -> str:
+        with self._lock:
+            current = self._current
+        if current is None:
+            return "<openBIS via JupyterLab (connects on first use)>"
+        return repr(current)
+
+
+openbis = SharedOpenbis()
 
 
 def _environment_session(connection: str | None) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from pathlib import Path
 
@@ -75,7 +76,22 @@ class OpenBISBridge(ExtensionApp):
     lock_timeout = Float(
         30.0, config=True, help="Seconds a call waits for a connection busy with another call."
     )
-    max_workers = Int(4, config=True, help="Threads for openBIS calls (browse, login, status).")
+    max_workers = Int(
+        4, config=True, help="Threads for openBIS calls that belong to no one connection."
+    )
+    connection_workers = Int(
+        2,
+        config=True,
+        help="Threads of each connection's own lane for openBIS calls (a bulkhead: a hung "
+        "openBIS never takes threads from the other connections). 0 shares the max_workers "
+        "pool among all connections.",
+    )
+    connection_queue = Int(
+        32,
+        config=True,
+        help="Most openBIS calls one connection may have running or waiting; further calls "
+        "are refused at once (504) until it answers again.",
+    )
     max_transfers = Int(3, config=True, help="Downloads/uploads running at the same time.")
     masterdata_ttl = Float(
         300.0, config=True, help="Seconds the data-set types are cached per connection."
@@ -101,6 +117,7 @@ class OpenBISBridge(ExtensionApp):
         return os.path.join(jupyter_config_dir(), PROFILE_FILE_NAME)
 
     def initialize_settings(self) -> None:
+        self._route_package_logs()
         contents_manager = self.serverapp.contents_manager
         settings = BridgeSettings(
             root_dir=Path(self.serverapp.root_dir).resolve(),
@@ -116,6 +133,9 @@ class OpenBISBridge(ExtensionApp):
             upload_chunk_bytes=max(64 * 1024, self.upload_chunk_bytes),
             max_upload_files=self.max_upload_files,
             default_dataset_type=self.default_dataset_type,
+            connection_workers=max(0, self.connection_workers),
+            connection_queue=max(1, self.connection_queue),
+            runtime_dir=Path(self.serverapp.runtime_dir),
         )
         registry = ConnectionRegistry(
             request_timeout=self.request_timeout,
@@ -124,6 +144,16 @@ class OpenBISBridge(ExtensionApp):
         )
         self._load_profiles(registry)
         self.service = BridgeService(settings, registry)
+
+    def _route_package_logs(self) -> None:
+        """Send the package's module loggers (``jupyterlab_openbis_bridge.*``) to the server's log.
+
+        They have no handlers of their own; as children of the server's logger their
+        lines get its handlers, format and level (as jupyterlab-git does).
+        """
+        package = logging.getLogger(__name__.split(".")[0])
+        package.parent = self.serverapp.log
+        package.setLevel(logging.NOTSET)
 
     def _load_profiles(self, registry: ConnectionRegistry) -> None:
         """Every source is optional; a bad entry is skipped with a warning, never fatal."""

@@ -2,9 +2,9 @@
 
 Calls go through pybis's session (``BridgeOpenbis.as_call``) but build the V3
 criteria themselves: pybis's search helpers return DataFrames (lossy: dates
-become local-time strings), fetch each data set's type separately, and on
-nested paths send ``criteria`` as an object that real openBIS rejects
-(SPEC §6.3). Criteria shapes here are the ones pybis uses otherwise.
+become local-time strings) and fetch each data set's type separately. (On
+nested paths pybis sends ``criteria`` as a single object, which openBIS reads
+as a one-element list, SPEC §6.3.) Criteria shapes here are the ones pybis uses.
 """
 
 from __future__ import annotations

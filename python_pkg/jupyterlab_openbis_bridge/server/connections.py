@@ -10,7 +10,8 @@ edits made there whenever the file changed (a ``stat`` per lookup), and every
 change re-reads the file and writes back *that* content with the one change
 applied, so edits from the CLI and from the UI never overwrite each other.
 Lock order: a connection's lock, then the registry lock, never the reverse
-(the registry lock only ever *tries* a connection lock).
+(the registry lock only ever *tries* a connection lock); the profile file's
+``flock`` (shared with the CLI and other servers) is taken last, under the registry lock.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from ..profiles import (
     ProfileFileError,
     file_signature,
     load_profile_file,
+    profile_file_lock,
     profile_from_mapping,
     save_profile_file,
     validate_profile,
@@ -53,6 +55,8 @@ from ..profiles import (
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+# Who logged in where, logged out, got a session handed to a kernel, saved: never a secret.
+audit = logging.getLogger(__name__.rsplit(".", 1)[0] + ".audit")
 
 STATE_CONNECTED = "connected"
 STATE_NOT_LOGGED_IN = "not_logged_in"
@@ -169,7 +173,7 @@ class ConnectionRegistry:
 
     def create(self, body: Mapping[str, Any]) -> Connection:
         profile = _profile_or_invalid(body)
-        with self._registry_lock:
+        with self._registry_lock, self._file_lock():
             on_disk = self._editable_file()
             if profile.name in self._connections or profile.name in _names(on_disk):
                 raise Conflict(f"a connection named {profile.name!r} already exists")
@@ -177,6 +181,7 @@ class ConnectionRegistry:
             conn = Connection(profile=profile, username=profile.username)
             self._connections[profile.name] = conn
         log.info("openBIS connection %r created", profile.name)
+        _warn_if_unverified(profile)
         return conn
 
     def update(self, name: str, changes: Mapping[str, Any]) -> Connection:
@@ -186,7 +191,7 @@ class ConnectionRegistry:
                 "a connection cannot be renamed", fields={"name": "cannot be changed"}
             )
         with self._lock_of(conn):
-            with self._registry_lock:
+            with self._registry_lock, self._file_lock():
                 on_disk = self._editable_file()
                 self._still_registered(conn)
                 # Merge onto the profile as re-read now, so a CLI edit of other fields survives.
@@ -195,12 +200,13 @@ class ConnectionRegistry:
                 profile = _profile_or_invalid({**merged, "name": name})
                 self._write_file([profile if p.name == name else p for p in on_disk])
             self._apply_profile(conn, profile)
+        _warn_if_unverified(profile)
         return conn
 
     def delete(self, name: str) -> None:
         conn = self._editable(name)
         with self._lock_of(conn):
-            with self._registry_lock:
+            with self._registry_lock, self._file_lock():
                 on_disk = self._editable_file()
                 self._still_registered(conn)
                 self._write_file([p for p in on_disk if p.name != name])
@@ -269,6 +275,24 @@ class ConnectionRegistry:
                 conn.profile = profile
             # else: hidden by a read-only source of the same name; it stays in the file.
 
+    @contextmanager
+    def _file_lock(self) -> Iterator[None]:
+        """The profile file's lock, held from re-reading the file until it is written back."""
+        if self._profile_path is None:
+            yield
+            return
+        lock = profile_file_lock(self._profile_path)
+        try:
+            lock.__enter__()
+        except OSError as exc:
+            raise StorageError(
+                f"cannot lock the profile file {self._profile_path}: {exc.strerror or exc}"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.__exit__(None, None, None)
+
     def _write_file(self, profiles: list[Profile]) -> None:
         if self._profile_path is None:
             return
@@ -292,43 +316,65 @@ class ConnectionRegistry:
         password: str | None = None,
         token: str | None = None,
     ) -> Connection:
+        """Log in with new credentials; the old session stays until they have worked.
+
+        The credentials are tried on a fresh client, outside the connection lock, so a
+        typo or an unreachable openBIS leaves a working session (and its held password)
+        alone. Only after success is the new client swapped in and the old session closed.
+        """
         conn = self.get(name)
+        user = None if token else (username or conn.profile.username)
+        if not token:
+            if not user:
+                raise InvalidInput("a username is required", fields={"username": "required"})
+            if not password:
+                raise InvalidInput("a password is required", fields={"password": "required"})
+        profile = conn.profile
+        fresh = self._new_client(profile)
+        try:
+            if token:
+                fresh.login_with_token(token)
+            else:
+                fresh.login_with_password(str(user), str(password))
+        except BridgeError as exc:
+            if conn.lock.acquire(timeout=0):  # a busy connection just keeps its state
+                try:
+                    if conn.client is None or not conn.client.token:
+                        self._note_failure(conn, exc)  # no session to keep: show why
+                finally:
+                    conn.lock.release()
+            audit.info("openBIS login to %r as %s failed: %s", name, user or "(token)", exc.reason)
+            raise
         with self._lock_of(conn):
-            self._drop_session(conn)
-            client = self._client(conn)
-            try:
-                if token:
-                    client.login_with_token(token)
-                    conn.auth_method = _token_kind(token)
-                    conn.owns_session = False
-                    conn.password = None
-                    conn.pending_token = None
-                else:
-                    user = username or conn.profile.username
-                    if not user:
-                        raise InvalidInput(
-                            "a username is required", fields={"username": "required"}
-                        )
-                    if not password:
-                        raise InvalidInput(
-                            "a password is required", fields={"password": "required"}
-                        )
-                    client.login_with_password(user, password)
-                    conn.username = user
-                    conn.password = Secret(password)
-                    conn.auth_method = "password"
-                    conn.owns_session = True
-            except BridgeError as exc:
-                self._note_failure(conn, exc)
-                raise
+            if conn.profile is not profile and _endpoint_or_user_changed(conn.profile, profile):
+                _logout_quietly(fresh)
+                raise Conflict(f"connection {name!r} changed during the login; log in again")
+            old, old_owned = conn.client, conn.owns_session
+            conn.client = fresh
+            if token:
+                conn.auth_method, conn.owns_session = _token_kind(token), False
+                conn.password = None
+            else:
+                conn.username, conn.password = user, Secret(str(password))
+                conn.auth_method, conn.owns_session = "password", True
+            conn.pending_token = None
             conn.state, conn.message = STATE_CONNECTED, None
-        log.info("openBIS connection %r logged in (%s)", name, conn.auth_method)
+        if old is not None and old is not fresh and old_owned:
+            _logout_quietly(old)
+        audit.info(
+            "openBIS login to %r (%s) as %s (%s)",
+            name,
+            profile.url,
+            conn.username or "(token)",
+            conn.auth_method,
+        )
         return conn
 
     def logout(self, name: str) -> Connection:
         conn = self.get(name)
         with self._lock_of(conn):
             self._drop_session(conn)
+        audit.info("openBIS logout from %r", name)
         return conn
 
     def check(self, name: str) -> Connection:
@@ -392,10 +438,12 @@ class ConnectionRegistry:
 
     def _client(self, conn: Connection) -> BridgeOpenbis:
         if conn.client is None:
-            profile = conn.profile
-            verify: bool | str = profile.ca_bundle or profile.verify_certificates
-            conn.client = BridgeOpenbis(profile.url, verify=verify, timeout=self._request_timeout)
+            conn.client = self._new_client(conn.profile)
         return conn.client
+
+    def _new_client(self, profile: Profile) -> BridgeOpenbis:
+        verify: bool | str = profile.ca_bundle or profile.verify_certificates
+        return BridgeOpenbis(profile.url, verify=verify, timeout=self._request_timeout)
 
     def _ensure_session(self, conn: Connection) -> BridgeOpenbis:
         client = self._client(conn)
@@ -488,6 +536,21 @@ def _forget_without_waiting(conn: Connection) -> None:
     conn.auth_method = None
     conn.owns_session = False
     conn.state, conn.message = STATE_NOT_LOGGED_IN, None
+
+
+def _logout_quietly(client: BridgeOpenbis) -> None:
+    try:
+        client.logout_quietly()
+    except BridgeError:
+        client.forget_session()
+
+
+def _warn_if_unverified(profile: Profile) -> None:
+    if not profile.verify_certificates:
+        log.warning(
+            "openBIS connection %r: TLS certificate verification is OFF (set through the API)",
+            profile.name,
+        )
 
 
 def _names(profiles: tuple[Profile, ...]) -> set[str]:

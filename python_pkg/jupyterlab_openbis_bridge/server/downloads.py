@@ -12,12 +12,20 @@ against the size and CRC32 from ``searchFiles``, and only then renamed. A
 file already present with the right size and CRC32 is skipped, so a retry
 continues where a failed job stopped.
 
+Nothing is opened by path: the target folder is opened (and made) one component
+at a time from a descriptor of the root without following links (``paths.open_dir``),
+the temporary file is created in it with ``O_EXCL | O_NOFOLLOW`` and renamed
+within it. A folder swapped for a symlink during the transfer is never written
+through; the job fails instead. A symlink at a final name is replaced, never
+written through.
+
 ``parse_download_request`` checks a request body before any of this starts.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import threading
 import zlib
 from collections.abc import Callable, Mapping
@@ -30,6 +38,7 @@ from urllib.parse import quote
 import requests
 
 from ..errors import (
+    BridgeError,
     ChecksumMismatch,
     Conflict,
     Forbidden,
@@ -38,14 +47,19 @@ from ..errors import (
     SessionExpired,
     StorageError,
     UpstreamError,
-    UpstreamTimeout,
-    UpstreamUnreachable,
 )
-from ..openbis_client import BridgeOpenbis, ca_bundle_error
+from ..openbis_client import BridgeOpenbis, transport_error
 from .browse import PERM_ID_RE, fetch_datasets_brief, search_files
 from .connections import ConnectionRegistry
 from .jobs import Job
-from .paths import parse_relative, resolve_in_root
+from .paths import (
+    open_dir,
+    open_file,
+    parse_relative,
+    real_relative,
+    resolve_in_root,
+    same_dir,
+)
 from .settings import BridgeSettings
 
 READ_CHUNK = 256 * 1024
@@ -53,16 +67,29 @@ FILE_STREAMS = 4  # files of one job fetched at the same time
 SESSION_EXPIRED_MARKER = b"Download session expired"
 DOWNLOADABLE_STATUSES = {"AVAILABLE", "LOCKED"}
 MAX_DOWNLOAD_DATASETS = 100
+MAX_DOWNLOAD_PATHS = 1000  # entries of ``files``
+_CREATE_FLAGS = (
+    os.O_WRONLY
+    | os.O_CREAT
+    | os.O_EXCL
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
 
 
 @dataclass(frozen=True)
 class PlannedFile:
     perm_id: str
     remote_path: str
-    local: Path  # final location (absolute, inside the root)
+    local: Path  # final location (absolute, inside the root; the last name is not resolved)
     api_path: str  # contents-API path of ``local``
+    folder: PurePosixPath  # real folder of ``local``, relative to the real root
     size: int
     crc32: int | None
+
+    @property
+    def name(self) -> str:
+        return self.local.name
 
 
 @dataclass(frozen=True)
@@ -125,6 +152,12 @@ def parse_download_request(
         if not isinstance(files, list) or not files or not all(isinstance(f, str) for f in files):
             raise InvalidInput(
                 "files must be a non-empty list of paths", fields={"files": "invalid"}
+            )
+        files = list(dict.fromkeys(files))
+        if len(files) > MAX_DOWNLOAD_PATHS:
+            raise InvalidInput(
+                f"files may list at most {MAX_DOWNLOAD_PATHS} paths",
+                fields={"files": "too many entries"},
             )
         for index, path in enumerate(files):
             parse_relative(path, f"files[{index}]", allow_hidden=True)
@@ -229,7 +262,7 @@ class Downloader:
                 return
             job.check_cancelled()
             job.set_current(item.api_path)
-            if _already_present(item):
+            if self._already_present(item):
                 job.add_bytes(item.size)
                 job.file_done(skipped=True)
                 return
@@ -331,13 +364,16 @@ class Downloader:
                 f"data set {perm} has a file name that cannot be stored safely"
             ) from None
         target = folder / checked
-        local = resolve_in_root(self._root, target, "destination")
+        # The folder's in-root links are resolved now; the last name is never followed.
+        real_folder = real_relative(self._root, target.parent, "destination")
+        local = Path(os.path.realpath(self._root)).joinpath(*real_folder.parts, target.name)
         size = entry.get("size")
         return PlannedFile(
             perm,
             remote,
             local,
             target.as_posix(),
+            real_folder,
             size if isinstance(size, int) else 0,
             entry.get("crc32"),
         )
@@ -350,11 +386,12 @@ class Downloader:
                     f"{item.api_path} cannot be created: a file is in the way",
                     fields={"destination": "not a folder"},
                 )
-            if item.local.is_dir():
+            mode = _lstat_mode(item.local)
+            if mode is not None and stat.S_ISDIR(mode):
                 raise Conflict(
                     f"{item.api_path} exists and is a folder", fields={"destination": "conflict"}
                 )
-            if not overwrite and item.local.exists() and not _already_present(item):
+            if not overwrite and mode is not None and not self._already_present(item):
                 raise Conflict(
                     f"{item.api_path} exists with different content; pass overwrite to replace it",
                     fields={"destination": "file exists"},
@@ -381,51 +418,114 @@ class Downloader:
         stop: threading.Event,
     ) -> None:
         url = f"{session.dss_url}/datastore_server/{quote(item.perm_id, safe='')}/{quote(item.remote_path)}"
-        item.local.parent.mkdir(parents=True, exist_ok=True)
-        # mkdir followed symlinks that may have appeared meanwhile: re-check before writing.
-        resolve_in_root(self._root, PurePosixPath(item.api_path).parent, "destination")
         # Short hidden name: the file browser ignores it and long names stay under NAME_MAX.
-        temp = item.local.with_name(
-            f".openbis-{job.id[:12]}-{zlib.crc32(item.api_path.encode()):08x}.part"
-        )
+        temp = f".openbis-{job.id[:12]}-{zlib.crc32(item.api_path.encode()):08x}.part"
         received = 0
-        crc = 0
+        created = False
         try:
-            with _get(http, url, session, self._timeout) as response, open(temp, "wb") as out:
-                is_html = response.headers.get("Content-Type", "").startswith("text/html")
-                for block in response.iter_content(READ_CHUNK):
-                    job.check_cancelled()
-                    if stop.is_set():
-                        raise _Stopped()
-                    if received == 0 and is_html and SESSION_EXPIRED_MARKER in block[:200]:
-                        raise SessionExpired("the openBIS download session expired")
-                    out.write(block)
-                    crc = zlib.crc32(block, crc)
-                    received += len(block)
-                    job.add_bytes(len(block))
-            if received != item.size:
-                raise UpstreamError(f"{item.api_path}: received {received} of {item.size} bytes")
-            if item.crc32 is not None and crc != item.crc32:
-                raise ChecksumMismatch(
-                    f"{item.api_path}: checksum mismatch (CRC32 {crc:08x}, expected {item.crc32:08x})"
-                )
-            os.replace(temp, item.local)
+            with open_dir(self._root, item.folder, "destination", create=True) as folder:
+                try:
+                    with _get(http, url, session, self._timeout) as response:
+                        out_fd = os.open(temp, _CREATE_FLAGS, 0o666, dir_fd=folder)
+                        created = True
+                        with os.fdopen(out_fd, "wb") as out:
+                            received, crc = _stream(response, out, job, stop)
+                    self._verify(item, received, crc)
+                    if not same_dir(self._root, item.folder, folder):
+                        raise Conflict(
+                            f"{item.api_path}: the destination folder was moved or replaced "
+                            "during the download",
+                            fields={"destination": "changed during the download"},
+                        )
+                    # Within the checked folder: a symlink at the final name is replaced.
+                    os.replace(temp, item.name, src_dir_fd=folder, dst_dir_fd=folder)
+                except BaseException:
+                    if created:
+                        _unlink_quietly(temp, folder)
+                    raise
         except BaseException as exc:
-            temp.unlink(missing_ok=True)
             job.add_bytes(-received)
-            if isinstance(
-                exc, (requests.exceptions.ChunkedEncodingError, requests.ConnectionError)
-            ):
-                raise UpstreamUnreachable(
-                    f"{item.api_path}: the connection to openBIS was lost"
+            if isinstance(exc, requests.RequestException):  # a stall mid-body is a timeout
+                raise (
+                    transport_error(
+                        exc,
+                        session.verify,
+                        lost=f"{item.api_path}: the connection to openBIS was lost",
+                        stalled=f"{item.api_path}: openBIS stopped sending data",
+                    )
+                    or exc
                 ) from None
-            if isinstance(exc, requests.Timeout):
-                raise UpstreamTimeout(f"{item.api_path}: openBIS stopped sending data") from None
             if isinstance(exc, OSError):
                 raise StorageError(
                     f"{item.api_path}: could not be written ({exc.strerror or 'I/O error'})"
                 ) from None
             raise
+
+    @staticmethod
+    def _verify(item: PlannedFile, received: int, crc: int) -> None:
+        if received != item.size:
+            raise UpstreamError(f"{item.api_path}: received {received} of {item.size} bytes")
+        if item.crc32 is not None and crc != item.crc32:
+            raise ChecksumMismatch(
+                f"{item.api_path}: checksum mismatch (CRC32 {crc:08x}, expected {item.crc32:08x})"
+            )
+
+    def _already_present(self, item: PlannedFile) -> bool:
+        """A regular file (not a link) of the right size and CRC32 is at the final name."""
+        if item.crc32 is None:
+            return False  # cannot verify, so fetch again
+        mode = _lstat_mode(item.local)
+        if mode is None or not stat.S_ISREG(mode):
+            return False
+        try:
+            fd = open_file(self._root, item.folder / item.name, "destination")
+        except (BridgeError, OSError):
+            return False
+        with os.fdopen(fd, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size != item.size:
+                return False
+            crc = 0
+            while block := handle.read(1024 * 1024):
+                crc = zlib.crc32(block, crc)
+        return crc == item.crc32
+
+
+def _stream(
+    response: requests.Response, out: Any, job: Job, stop: threading.Event
+) -> tuple[int, int]:
+    """Copy the body into ``out``; returns the byte count and CRC32."""
+    received = 0
+    crc = 0
+    is_html = response.headers.get("Content-Type", "").startswith("text/html")
+    try:
+        for block in response.iter_content(READ_CHUNK):
+            job.check_cancelled()
+            if stop.is_set():
+                raise _Stopped()
+            if received == 0 and is_html and SESSION_EXPIRED_MARKER in block[:200]:
+                raise SessionExpired("the openBIS download session expired")
+            out.write(block)
+            crc = zlib.crc32(block, crc)
+            received += len(block)
+            job.add_bytes(len(block))
+    except BaseException:
+        job.add_bytes(-received)
+        raise
+    return received, crc
+
+
+def _lstat_mode(path: Path) -> int | None:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return None
+
+
+def _unlink_quietly(name: str, folder: int) -> None:
+    try:
+        os.unlink(name, dir_fd=folder)
+    except OSError:
+        pass
 
 
 def _get(
@@ -440,14 +540,8 @@ def _get(
             timeout=timeout,
             verify=session.verify,
         )
-    except requests.exceptions.SSLError:
-        raise UpstreamUnreachable("the openBIS certificate could not be verified") from None
-    except requests.Timeout:
-        raise UpstreamTimeout("openBIS did not answer in time") from None
-    except requests.ConnectionError:
-        raise UpstreamUnreachable("openBIS is unreachable") from None
-    except OSError as exc:  # a missing CA bundle
-        raise ca_bundle_error(session.verify, exc) from None
+    except OSError as exc:  # requests' errors, or a missing CA bundle
+        raise transport_error(exc, session.verify) or exc from None
     if response.status_code == 404:
         response.close()
         raise NotFound("openBIS no longer has this file")
@@ -471,22 +565,3 @@ def _select(entries: list[dict[str, Any]], wanted: tuple[str, ...] | None) -> li
             )
         chosen.extend(m for m in matches if m not in chosen)
     return chosen
-
-
-def _already_present(item: PlannedFile) -> bool:
-    try:
-        if not item.local.is_file() or item.local.stat().st_size != item.size:
-            return False
-    except OSError:
-        return False
-    if item.crc32 is None:
-        return False  # cannot verify, so fetch again
-    return _file_crc32(item.local) == item.crc32
-
-
-def _file_crc32(path: Path) -> int:
-    crc = 0
-    with open(path, "rb") as handle:
-        while block := handle.read(1024 * 1024):
-            crc = zlib.crc32(block, crc)
-    return crc

@@ -4,9 +4,11 @@ Handlers parse input, call ``BridgeService`` and let ``BridgeError``s become
 ``{message, reason, fields?}`` answers with the error's status (see
 ``write_error``). They know only the service facade and the errors: the rest
 of the server is reached through the service's methods. Every verb is
-``@tornado.web.authenticated``; a test walks all classes here to enforce it.
-GET never changes anything; verbs that write into the Jupyter root are also
-``@authorized`` on the ``contents`` resource.
+``@tornado.web.authenticated``; every other verb than GET is also ``@authorized``
+on the extension's resource ``openbis_bridge`` (action ``write``, so a read-only
+role cannot change anything); tests walk all classes here to enforce both. Verbs
+that touch the Jupyter root are authorised on the ``contents`` resource as well.
+Paths under the prefix that no route matches answer a JSON 404.
 """
 
 from __future__ import annotations
@@ -17,12 +19,27 @@ from typing import Any, Protocol
 import tornado.web
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
+from tornado.httputil import responses
 
-from ..errors import BridgeError, InvalidInput, PayloadTooLarge
-from .service import BridgeService, parse_connection_name, parse_paging
+from ..errors import BridgeError, InvalidInput, NotFound, PayloadTooLarge
+from .service import BridgeService, check_depth, parse_connection_name, parse_paging
 
 ROUTE_PREFIX = "openbis-bridge"
+AUTH_RESOURCE = "openbis_bridge"
 MAX_BODY_BYTES = 2 * 1024 * 1024
+
+# ``reason`` of errors raised by tornado or jupyter_server (refused authorisation, XSRF, ...).
+_HTTP_REASONS = {
+    400: "invalid_input",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+}
+
+# On top of the extension's own resource: verbs that write into (or read from) the root.
+writes_contents = authorized("write", resource="contents")
+reads_contents = authorized("read", resource="contents")
 
 
 class BridgeHost(Protocol):
@@ -39,6 +56,8 @@ class BridgeHost(Protocol):
 
 class BridgeHandler(APIHandler):
     """Base class: access to the extension, JSON bodies, and errors as ``{message, reason, fields?}``."""
+
+    auth_resource = AUTH_RESOURCE
 
     def initialize(self, bridge: BridgeHost) -> None:
         self.bridge = bridge
@@ -62,8 +81,11 @@ class BridgeHandler(APIHandler):
             data = json.loads(body.decode("utf-8"))
         except (UnicodeDecodeError, ValueError):
             raise InvalidInput("the request body is not valid JSON") from None
+        except RecursionError:
+            raise InvalidInput("the request body is nested too deeply") from None
         if not isinstance(data, dict):
             raise InvalidInput("the request body must be a JSON object")
+        check_depth(data)
         return data
 
     def query(self, name: str) -> str | None:
@@ -118,7 +140,15 @@ class BridgeHandler(APIHandler):
             self.set_header("Content-Type", "application/json")
             self.finish(json.dumps(error.to_json()))
             return
-        super().write_error(status_code, **kwargs)
+        # Everything else gets the same {message, reason} shape; a 500 never shows its cause.
+        message = responses.get(status_code, "error")
+        if status_code < 500 and isinstance(error, tornado.web.HTTPError) and error.log_message:
+            message = error.log_message % error.args if error.args else error.log_message
+        reason = _HTTP_REASONS.get(status_code, "internal_error" if status_code >= 500 else "error")
+        if status_code >= 500:
+            message = "internal error; the details are in the server log"
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": message, "reason": reason}))
 
 
 class StatusHandler(BridgeHandler):
@@ -137,6 +167,7 @@ class ConnectionsHandler(BridgeHandler):
         )
 
     @tornado.web.authenticated
+    @authorized
     async def post(self) -> None:
         self.write_json(await self.service.create_connection(self.json_body()), status=201)
 
@@ -149,12 +180,14 @@ class ConnectionHandler(BridgeHandler):
         )
 
     @tornado.web.authenticated
+    @authorized
     async def patch(self, name: str) -> None:
         self.write_json(
             await self.service.update_connection(self.connection_name(name), self.json_body())
         )
 
     @tornado.web.authenticated
+    @authorized
     async def delete(self, name: str) -> None:
         await self.service.delete_connection(self.connection_name(name))
         self.set_status(204)
@@ -163,12 +196,14 @@ class ConnectionHandler(BridgeHandler):
 
 class LoginHandler(BridgeHandler):
     @tornado.web.authenticated
+    @authorized
     async def post(self, name: str) -> None:
         self.write_json(await self.service.login(self.connection_name(name), self.json_body()))
 
 
 class LogoutHandler(BridgeHandler):
     @tornado.web.authenticated
+    @authorized
     async def post(self, name: str) -> None:
         self.write_json(await self.service.logout(self.connection_name(name)))
 
@@ -209,8 +244,6 @@ class SamplesHandler(BridgeHandler):
 
 
 class DataSetsHandler(BridgeHandler):
-    auth_resource = "contents"
-
     @tornado.web.authenticated
     async def get(self, name: str) -> None:
         self.write_json(
@@ -224,6 +257,7 @@ class DataSetsHandler(BridgeHandler):
 
     @tornado.web.authenticated
     @authorized
+    @reads_contents
     async def post(self, name: str) -> None:
         """Save a notebook as a new data set: starts an upload job."""
         job = await self.service.start_save(self.connection_name(name), self.json_body())
@@ -259,10 +293,9 @@ class DataSetTypesHandler(BridgeHandler):
 
 
 class DownloadsHandler(BridgeHandler):
-    auth_resource = "contents"
-
     @tornado.web.authenticated
     @authorized
+    @writes_contents
     async def post(self, name: str) -> None:
         job = await self.service.start_download(self.connection_name(name), self.json_body())
         self.set_header("Location", self.bridge.job_url(job.id))
@@ -282,15 +315,15 @@ class JobHandler(BridgeHandler):
         self.write_json(await self.service.job(job_id, self.query("wait")))
 
     @tornado.web.authenticated
+    @authorized
     def delete(self, job_id: str) -> None:
         self.write_json(self.service.cancel_job(job_id), status=202)
 
 
 class EnvFilesHandler(BridgeHandler):
-    auth_resource = "contents"
-
     @tornado.web.authenticated
     @authorized
+    @writes_contents
     async def post(self) -> None:
         self.write_json(await self.service.write_env_files(self.contents_manager, self.json_body()))
 
@@ -319,16 +352,17 @@ class KernelRouteHandler(BridgeHandler):
 
 
 class KernelSessionHandler(KernelRouteHandler):
+    # A POST only because the claim travels in the body: it reads a session, changes nothing.
     @tornado.web.authenticated
+    @authorized("read")
     async def post(self) -> None:
         self.write_json(await self.service.kernel_session(self.claim_body(), self._kernel_key))
 
 
 class KernelProvenanceHandler(KernelRouteHandler):
-    auth_resource = "contents"
-
     @tornado.web.authenticated
     @authorized
+    @writes_contents
     async def post(self) -> None:
         self.write_json(
             await self.service.kernel_provenance(
@@ -351,8 +385,40 @@ class ProvenanceHandler(BridgeHandler):
         self.write_json(self.service.pending_records(self.query("path")))
 
     @tornado.web.authenticated
+    @authorized
     def delete(self) -> None:
         self.write_json(self.service.acknowledge_records(self.query("path"), self.query("ids")))
+
+
+class UnknownRouteHandler(BridgeHandler):
+    """Any other path under the prefix (a trailing slash, an empty name): a JSON 404."""
+
+    def _unknown(self) -> None:
+        raise NotFound(f"no such openBIS bridge route: {self.request.path}")
+
+    @tornado.web.authenticated
+    def get(self, rest: str) -> None:
+        self._unknown()
+
+    @tornado.web.authenticated
+    @authorized
+    def post(self, rest: str) -> None:
+        self._unknown()
+
+    @tornado.web.authenticated
+    @authorized
+    def put(self, rest: str) -> None:
+        self._unknown()
+
+    @tornado.web.authenticated
+    @authorized
+    def patch(self, rest: str) -> None:
+        self._unknown()
+
+    @tornado.web.authenticated
+    @authorized
+    def delete(self, rest: str) -> None:
+        self._unknown()
 
 
 _NAME = r"(?P<name>[^/]+)"
@@ -379,6 +445,7 @@ ALL_HANDLERS: list[tuple[str, type[BridgeHandler]]] = [
     (rf"/{ROUTE_PREFIX}/kernel/session", KernelSessionHandler),
     (rf"/{ROUTE_PREFIX}/kernel/provenance", KernelProvenanceHandler),
     (rf"/{ROUTE_PREFIX}/provenance", ProvenanceHandler),
+    (rf"/{ROUTE_PREFIX}/(?P<rest>.*)", UnknownRouteHandler),  # last: everything else
 ]
 
 

@@ -9,9 +9,12 @@ client. No tornado here: handlers pass headers, bodies and lookups in.
 from __future__ import annotations
 
 import logging
+import os
+import stat
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from jupyter_core.utils import ensure_async
@@ -33,12 +36,13 @@ T = TypeVar("T")
 KernelKey = Callable[[str], bytes | None]
 
 log = logging.getLogger(__name__)
+audit = logging.getLogger(__name__.rsplit(".", 1)[0] + ".audit")
 
 PURPOSE_SESSION = "session"
 PURPOSE_PROVENANCE = "provenance"
 # Sent by every current browser on fetch/XHR; never by requests/urllib in a kernel.
 BROWSER_HEADERS = ("Origin", "Sec-Fetch-Site", "Sec-Fetch-Mode", "Sec-Fetch-Dest")
-CLAIM_FIELDS = {"kernelId", "timestamp", "proof"}
+CLAIM_FIELDS = {"kernelId", "timestamp", "nonce", "proof"}
 
 
 @dataclass(frozen=True)
@@ -67,24 +71,54 @@ def verify_claim(
     kernel_key: KernelKey,
     extra_fields: set[str],
     now: float | None = None,
+    *,
+    ledger: kernel_proof.ProofLedger,
 ) -> KernelClaim:
+    """A kernel's claim, checked: its fields, its proof, its time and that it is not a replay."""
     unknown = set(body) - CLAIM_FIELDS - extra_fields
     if unknown:
         raise InvalidInput("unknown fields", fields={k: "unknown field" for k in sorted(unknown)})
     kernel_id, timestamp, proof = body.get("kernelId"), body.get("timestamp"), body.get("proof")
+    nonce = body.get("nonce")
     if not isinstance(kernel_id, str) or not kernel_proof.KERNEL_ID_RE.fullmatch(kernel_id):
         raise InvalidInput("kernelId is not a kernel id", fields={"kernelId": "invalid"})
     if not isinstance(timestamp, int) or isinstance(timestamp, bool):
         raise InvalidInput("timestamp must be whole seconds", fields={"timestamp": "invalid"})
+    if not isinstance(nonce, str) or not kernel_proof.NONCE_RE.fullmatch(nonce):
+        raise InvalidInput("nonce is missing", fields={"nonce": "invalid"})
     if not isinstance(proof, str) or len(proof) != 64:
         raise InvalidInput("proof is missing", fields={"proof": "invalid"})
     key = kernel_key(kernel_id)
+    now = time.time() if now is None else now
     # Unknown kernel and wrong key answer alike: the caller learns nothing about other kernels.
     if key is None or not kernel_proof.is_valid(
-        key, purpose, kernel_id, timestamp, proof, time.time() if now is None else now
+        key, purpose, kernel_id, timestamp, nonce, proof, now
     ):
         raise Forbidden("not a kernel of this Jupyter server (or its clock is off)")
+    if not ledger.first_use(kernel_id, nonce, timestamp, now):
+        log.warning("kernel proof replayed for kernel %s; refused", kernel_id)
+        raise Forbidden("this kernel proof was already used")
     return KernelClaim(kernel_id, {k: body[k] for k in extra_fields if k in body})
+
+
+def runtime_dir_problem(runtime_dir: Path | None) -> str | None:
+    """Why Jupyter's runtime directory is not private to this user, or None if it is.
+
+    It holds the server's token (``jpserver-*.json``) and every kernel's signing key:
+    whoever can read them can pass as a kernel.
+    """
+    if runtime_dir is None:
+        return None
+    try:
+        info = runtime_dir.stat()
+    except OSError as exc:
+        return f"cannot be checked ({exc.strerror or exc})"
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return "belongs to another user"
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & 0o077:
+        return f"is accessible to other users (mode {mode:o}; it should be 700)"
+    return None
 
 
 class BridgeAccess(Protocol):
@@ -105,16 +139,29 @@ class BridgeAccess(Protocol):
 class KernelSessions:
     """Hands kernels a live session token and records their downloads."""
 
-    def __init__(self, service: BridgeAccess) -> None:
+    def __init__(self, service: BridgeAccess, runtime_dir: Path | None = None) -> None:
         self._service = service
+        self._runtime_dir = runtime_dir
+        self.ledger = kernel_proof.ProofLedger()
         self.pending = PendingRecords()
 
     async def claimed_session(
         self, body: Mapping[str, Any], kernel_key: KernelKey
     ) -> dict[str, Any]:
         """``POST kernel/session``: the session of a connection, for a proven kernel."""
-        claim = verify_claim(body, PURPOSE_SESSION, kernel_key, {"connection"})
-        return await self.session(claim.extra.get("connection"))
+        problem = runtime_dir_problem(self._runtime_dir)
+        if problem is not None:
+            log.warning(
+                "openBIS sessions are not handed to kernels: Jupyter's runtime directory %s %s",
+                self._runtime_dir,
+                problem,
+            )
+            raise Forbidden(
+                f"openBIS sessions are not handed to kernels: Jupyter's runtime directory "
+                f"{problem}; make it private to you (chmod 700)"
+            )
+        claim = verify_claim(body, PURPOSE_SESSION, kernel_key, {"connection"}, ledger=self.ledger)
+        return await self.session(claim.extra.get("connection"), kernel_id=claim.kernel_id)
 
     async def claimed_record(
         self,
@@ -127,7 +174,7 @@ class KernelSessions:
         event_logger: Any,
     ) -> dict[str, Any]:
         """``POST kernel/provenance``: record a proven kernel's job in its notebook."""
-        claim = verify_claim(body, PURPOSE_PROVENANCE, kernel_key, {"jobId"})
+        claim = verify_claim(body, PURPOSE_PROVENANCE, kernel_key, {"jobId"}, ledger=self.ledger)
         path = await notebook_of_kernel(session_manager, claim.kernel_id)
         # A websocket on the kernel means an open editor whose next save would undo a file
         # edit. Kernel managers without this count are treated as attached (queue, never clobber).
@@ -156,7 +203,7 @@ class KernelSessions:
         names = ", ".join(sorted(c.name for c in live))
         raise Conflict(f"several openBIS connections are logged in; name one of: {names}")
 
-    async def session(self, name: Any) -> dict[str, Any]:
+    async def session(self, name: Any, *, kernel_id: str | None = None) -> dict[str, Any]:
         connection = self.choose_connection(name)
 
         def live_token(client: BridgeOpenbis) -> str:
@@ -169,7 +216,13 @@ class KernelSessions:
         token = await self._service.call(connection, live_token)
         conn = self._service.registry.get(connection)
         profile = conn.profile
-        log.info("openBIS connection %r: session handed to a kernel", connection)
+        audit.info(
+            "openBIS session of %r (%s, user %s) handed to kernel %s",
+            connection,
+            profile.url,
+            conn.username or "(token)",
+            kernel_id or "(unnamed)",
+        )
         return {
             "connection": connection,
             "url": profile.url,

@@ -8,11 +8,18 @@ session workspace (our own sliced upload for byte progress; pybis's
 call, the same V3 route pybis uses at API >= 3.6. Registration is atomic on
 the openBIS side, so a failure or cancel before it leaves no data set behind;
 stray workspace files are removed by openBIS with the session.
+
+Every local file is checked when the request comes in (inside the root, after
+resolving links) and read, when the job gets to it, through ``paths.open_file``:
+from the root down without following links, so a file or folder swapped for a
+symlink in between is refused, never read. The notebook and its environment files
+are held to the same rule as ``files``: a link leading outside the root is refused.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 import uuid
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,6 +30,7 @@ import requests
 
 from ..errors import (
     Conflict,
+    Forbidden,
     InvalidInput,
     NotFound,
     SessionExpired,
@@ -31,11 +39,11 @@ from ..errors import (
     UpstreamTimeout,
     UpstreamUnreachable,
 )
-from ..openbis_client import BridgeOpenbis, ca_bundle_error
+from ..openbis_client import BridgeOpenbis, ca_bundle_error, is_session_rejection
 from .browse import PERM_ID_RE, check_ref, fetch_datasets_brief
 from .connections import ConnectionRegistry
 from .jobs import Job
-from .paths import confined
+from .paths import confined, open_file
 
 _Target = tuple[str, str, "bool | str"]  # DSS URL, session token, TLS verify setting
 # pybis's layout: one file lands as original/<name>, several under original/default/.
@@ -48,13 +56,22 @@ def upload_prefix(plan: SavePlan) -> str:
 
 
 ENV_FILE_NAMES = ("requirements.txt", "runtime.txt")
+MAX_SAVE_PATHS = 1000  # entries of ``files``
 
 
 @dataclass(frozen=True)
 class UploadFile:
-    local: Path
+    local: Path  # the real location (links resolved), for messages and duplicate checks
     relative: PurePosixPath  # path inside the data set folder
     size: int
+    root: Path  # the Jupyter root; the file is read as ``real`` below it, no link followed
+    real: PurePosixPath
+
+
+def _upload_file(root: Path, real: Path, relative: PurePosixPath) -> UploadFile:
+    real_root = Path(os.path.realpath(root))
+    inside = PurePosixPath(real.relative_to(real_root).as_posix())
+    return UploadFile(real, relative, real.stat().st_size, root, inside)
 
 
 @dataclass(frozen=True)
@@ -76,7 +93,7 @@ def collect_files(
 ) -> tuple[list[UploadFile], list[PurePosixPath]]:
     """The notebook, its env files and the extra files/folders, all inside the root."""
     nb_api, nb_path = confined(root, notebook, "notebookPath", allow_hidden=allow_hidden)
-    if not nb_api.endswith(".ipynb") or not nb_path.is_file():
+    if not nb_api.endswith(".ipynb") or not _is_regular(nb_path):
         raise InvalidInput(
             "notebookPath must name an existing notebook", fields={"notebookPath": "not a notebook"}
         )
@@ -86,15 +103,15 @@ def collect_files(
         raise InvalidInput(
             "files must be a list of paths", fields={"files": "must be a list of strings"}
         )
-    files: list[UploadFile] = [
-        UploadFile(nb_path, PurePosixPath(nb_path.name), nb_path.stat().st_size)
-    ]
+    extras = list(dict.fromkeys(extras))
+    if len(extras) > MAX_SAVE_PATHS:
+        raise InvalidInput(
+            f"files may list at most {MAX_SAVE_PATHS} paths", fields={"files": "too many entries"}
+        )
+    files: list[UploadFile] = [_upload_file(root, nb_path, PurePosixPath(nb_path.name))]
     empty_dirs: list[PurePosixPath] = []
     if include_env:
-        for name in ENV_FILE_NAMES:
-            env_file = nb_path.parent / name
-            if env_file.is_file():
-                files.append(UploadFile(env_file, PurePosixPath(name), env_file.stat().st_size))
+        files.extend(_env_files(root, nb_api, allow_hidden))
     for index, raw in enumerate(extras):
         label = f"files[{index}]"
         _, real = confined(root, raw, label, allow_hidden=allow_hidden)
@@ -102,8 +119,8 @@ def collect_files(
             raise InvalidInput(
                 "the whole Jupyter root cannot be uploaded", fields={label: "is the root"}
             )
-        if real.is_file():
-            files.append(UploadFile(real, PurePosixPath(real.name), real.stat().st_size))
+        if _is_regular(real):
+            files.append(_upload_file(root, real, PurePosixPath(real.name)))
         elif real.is_dir():
             _walk(root, real, allow_hidden, files, empty_dirs, label)
         else:
@@ -124,6 +141,33 @@ def collect_files(
     return unique, empty_dirs
 
 
+def _is_regular(path: Path) -> bool:
+    """A regular file (``path`` is already resolved: a link here appeared since)."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _env_files(root: Path, nb_api: str, allow_hidden: bool) -> list[UploadFile]:
+    """``requirements.txt``/``runtime.txt`` beside the notebook, under the rule of ``files``."""
+    found: list[UploadFile] = []
+    folder = PurePosixPath(nb_api).parent
+    for name in ENV_FILE_NAMES:
+        api = (folder / name).as_posix()
+        try:
+            _, real = confined(root, api, "includeEnvironment", allow_hidden=allow_hidden)
+        except Forbidden:
+            raise Forbidden(
+                f"{api} is a link leading outside the Jupyter root; remove it or save "
+                "without includeEnvironment",
+                fields={"includeEnvironment": f"{name} leads outside the root"},
+            ) from None
+        if _is_regular(real):
+            found.append(_upload_file(root, real, PurePosixPath(name)))
+    return found
+
+
 def _walk(
     root: Path,
     folder: Path,
@@ -142,11 +186,9 @@ def _walk(
         for name in visible:
             candidate = current_path / name
             real = candidate.resolve()
-            if real_root not in real.parents or not real.is_file():
+            if real_root not in real.parents or not _is_regular(real):
                 continue  # symlinks leaving the root (or dangling) are not uploaded
-            files.append(
-                UploadFile(real, PurePosixPath(relative_dir.as_posix()) / name, real.stat().st_size)
-            )
+            files.append(_upload_file(root, real, PurePosixPath(relative_dir.as_posix()) / name))
             kept += 1
         if not kept and not dirnames:
             empty_dirs.append(PurePosixPath(relative_dir.as_posix()))
@@ -297,7 +339,8 @@ class Uploader:
         self, http: requests.Session, target: _Target, folder: str, item: UploadFile, job: Job
     ) -> None:
         name = f"{folder}{item.relative.as_posix()}"
-        with open(item.local, "rb") as handle:
+        # Walked down from the root without following links: a swapped-in link is refused.
+        with os.fdopen(open_file(item.root, item.real, "files"), "rb") as handle:
             offset, part = 0, 1
             while True:
                 job.check_cancelled()
@@ -347,6 +390,10 @@ class Uploader:
             ) from None
         except OSError as exc:  # a missing CA bundle; not a local file error
             raise ca_bundle_error(verify, exc) from None
+        if not response.ok and is_session_rejection(response.text):
+            raise SessionExpired(
+                "the openBIS session expired during the upload; nothing was registered, save again"
+            )
         if not response.ok:
             raise UpstreamError(f"openBIS refused the upload (HTTP {response.status_code})")
         try:

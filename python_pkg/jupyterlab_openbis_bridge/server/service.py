@@ -11,12 +11,8 @@ from __future__ import annotations
 import asyncio
 import importlib.metadata
 import logging
-import os
 from collections.abc import Callable, Mapping
-from pathlib import PurePosixPath
 from typing import Any, TypeVar
-
-from jupyter_core.utils import ensure_async
 
 from ..errors import BridgeError, Conflict, InvalidInput
 from ..openbis_client import BridgeOpenbis
@@ -25,12 +21,14 @@ from ..version import __version__
 from . import browse, masterdata
 from .connections import ConnectionRegistry
 from .downloads import Downloader, parse_download_request
-from .envfiles import plan_env_files
+from .envfiles import plan_env_files, write_env_files
 from .executor import BlockingRunner
+from .inputs import check_ca_bundle, parse_list, seconds, whole_number
+from .inputs import check_depth as check_depth  # for the handlers, which know only the service
 from .jobs import Job, JobManager
 from .kernel_session import KernelKey, KernelSessions, check_transport
 from .masterdata import MasterdataCache
-from .paths import parse_relative, resolve_in_root
+from .paths import parse_relative
 from .properties import check_code, coerce_properties
 from .save import (
     SavePlan,
@@ -44,6 +42,7 @@ from .settings import BridgeSettings
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+audit = logging.getLogger(__name__.rsplit(".", 1)[0] + ".audit")
 
 MAX_PAGE = 500
 MAX_WAIT_SECONDS = 60.0
@@ -54,7 +53,12 @@ class BridgeService:
     def __init__(self, settings: BridgeSettings, registry: ConnectionRegistry) -> None:
         self.settings = settings
         self.registry = registry
-        self.runner = BlockingRunner(settings.call_workers, settings.transfer_workers)
+        self.runner = BlockingRunner(
+            settings.call_workers,
+            settings.transfer_workers,
+            lane_workers=settings.connection_workers,
+            lane_queue=settings.connection_queue,
+        )
         self.jobs = JobManager(self.runner)
         self.masterdata = MasterdataCache(settings.masterdata_ttl)
         self._downloader = Downloader(
@@ -66,7 +70,8 @@ class BridgeService:
         self._uploader = Uploader(
             registry, chunk_bytes=settings.upload_chunk_bytes, timeout=settings.request_timeout
         )
-        self.kernel_sessions = KernelSessions(self)  # the login shared with kernels
+        # The login shared with kernels.
+        self.kernel_sessions = KernelSessions(self, runtime_dir=settings.runtime_dir)
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -75,11 +80,12 @@ class BridgeService:
         # Lock wait, plus a possible re-login and the call itself, each bounded by the HTTP timeout.
         return self.settings.lock_timeout + 4 * self.settings.request_timeout
 
-    async def _blocking(self, fn: Callable[..., T], *args: Any) -> T:
-        return await self.runner.run(fn, *args, deadline=self._deadline)
+    async def _blocking(self, fn: Callable[..., T], *args: Any, lane: str | None = None) -> T:
+        # ``lane``: the connection the work talks to; its calls never take another's threads.
+        return await self.runner.run(fn, *args, deadline=self._deadline, lane=lane)
 
     async def call(self, name: str, fn: Callable[[BridgeOpenbis], T]) -> T:
-        return await self._blocking(self.registry.call, name, fn)
+        return await self._blocking(self.registry.call, name, fn, lane=name)
 
     def shutdown(self) -> None:
         self.jobs.cancel_all()
@@ -107,7 +113,7 @@ class BridgeService:
         async def check(name: str) -> dict[str, Any]:
             try:
                 conn = await self.runner.run(
-                    self.registry.check, name, deadline=self.settings.status_timeout
+                    self.registry.check, name, deadline=self.settings.status_timeout, lane=name
                 )
                 return conn.describe()
             except BridgeError as exc:  # one slow or dead instance never breaks the list
@@ -121,10 +127,11 @@ class BridgeService:
 
     async def describe(self, name: str, live: bool) -> dict[str, Any]:
         if live:
-            return (await self._blocking(self.registry.check, name)).describe()
+            return (await self._blocking(self.registry.check, name, lane=name)).describe()
         return self.registry.get(name).describe()
 
     async def create_connection(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        check_ca_bundle(body.get("caBundle"))
         profile_fields = {k: v for k, v in body.items() if k not in ("password", "token")}
         conn = await self._blocking(self.registry.create, profile_fields)
         if body.get("password") or body.get("token"):
@@ -139,12 +146,13 @@ class BridgeService:
         return conn.describe()
 
     async def update_connection(self, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        conn = await self._blocking(self.registry.update, name, body)
+        check_ca_bundle(body.get("caBundle"))
+        conn = await self._blocking(self.registry.update, name, body, lane=name)
         self.masterdata.invalidate(name)
         return conn.describe()
 
     async def delete_connection(self, name: str) -> None:
-        await self._blocking(self.registry.delete, name)
+        await self._blocking(self.registry.delete, name, lane=name)
         self.masterdata.invalidate(name)
 
     async def login(self, name: str, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -169,13 +177,14 @@ class BridgeService:
                 username=values["username"],
                 password=values["password"],
                 token=values["token"],
-            )
+            ),
+            lane=name,
         )
         self.masterdata.invalidate(name)
         return conn.describe()
 
     async def logout(self, name: str) -> dict[str, Any]:
-        return (await self._blocking(self.registry.logout, name)).describe()
+        return (await self._blocking(self.registry.logout, name, lane=name)).describe()
 
     # --- browse --------------------------------------------------------------------------
 
@@ -238,9 +247,8 @@ class BridgeService:
             raise InvalidInput("q must be 1-200 characters", fields={"q": "required"})
         if any(ord(ch) < 32 for ch in query):
             raise InvalidInput("q contains control characters", fields={"q": "control characters"})
-        wanted = [k for k in (kinds.split(",") if kinds else SEARCH_KINDS) if k]
-        bad = [k for k in wanted if k not in SEARCH_KINDS]
-        if bad or not wanted:
+        wanted = parse_list(kinds, "kinds", allowed=SEARCH_KINDS) if kinds else list(SEARCH_KINDS)
+        if not wanted:
             raise InvalidInput(
                 f"kinds must be among {', '.join(SEARCH_KINDS)}", fields={"kinds": "invalid"}
             )
@@ -278,7 +286,7 @@ class BridgeService:
     async def start_download(self, name: str, body: Mapping[str, Any]) -> Job:
         self.registry.get(name)  # 404 before anything else
         request = parse_download_request(name, body, self.settings)
-        prepared = await self._blocking(self._downloader.prepare, request)
+        prepared = await self._blocking(self._downloader.prepare, request, lane=name)
         return self.jobs.start(
             "download",
             name,
@@ -287,7 +295,7 @@ class BridgeService:
         )
 
     async def start_save(self, name: str, body: Mapping[str, Any]) -> Job:
-        plan = await self._blocking(self._save_plan, name, dict(body))
+        plan = await self._blocking(self._save_plan, name, dict(body), lane=name)
         return self.jobs.start(
             "upload",
             name,
@@ -296,8 +304,26 @@ class BridgeService:
                 "owner": plan.owner_label,
                 "files": [f.relative.as_posix() for f in plan.files],
             },
-            lambda job: self._uploader.run(job, plan),
+            lambda job: self._audited_save(job, plan),
         )
+
+    def _audited_save(self, job: Job, plan: SavePlan) -> dict[str, Any]:
+        try:
+            result = self._uploader.run(job, plan)
+        except BridgeError as exc:
+            audit.info(
+                "openBIS save to %r (%s) failed: %s", plan.connection, plan.owner_label, exc.reason
+            )
+            raise
+        audit.info(
+            "openBIS save to %r: saved %s (%s, %d files) in %s",
+            plan.connection,
+            result["permId"],
+            plan.type_code,
+            len(plan.files),
+            plan.owner_label,
+        )
+        return result
 
     def _save_plan(self, name: str, body: dict[str, Any]) -> SavePlan:
         """Everything that can be wrong is found here, before a single byte is uploaded."""
@@ -365,20 +391,7 @@ class BridgeService:
         self, contents_manager: Any, body: Mapping[str, Any]
     ) -> dict[str, Any]:
         files = plan_env_files(dict(body), allow_hidden=self.settings.allow_hidden)
-        notebook = parse_relative(
-            body["notebookPath"], "notebookPath", allow_hidden=self.settings.allow_hidden
-        )
-        folder = resolve_in_root(self.settings.root_dir, notebook.parent, "notebookPath")
-        if not os.path.isdir(folder):
-            raise InvalidInput(
-                "the notebook's folder does not exist", fields={"notebookPath": "no such folder"}
-            )
-        written = []
-        for path, text in files.items():
-            resolve_in_root(self.settings.root_dir, PurePosixPath(path), "notebookPath")
-            model = {"type": "file", "format": "text", "content": text}
-            await ensure_async(contents_manager.save(model, path))
-            written.append(path)
+        written = await write_env_files(self.settings.root_dir, files, contents_manager)
         return {"written": written}
 
     # --- kernels and their provenance records (see docs/kernel-session.md) ----------------
@@ -428,7 +441,7 @@ class BridgeService:
     def acknowledge_records(self, path: str | None, ids: str | None) -> dict[str, Any]:
         """Drop the queued records ``ids`` (comma-separated) that the frontend has merged."""
         notebook = self._notebook_path(path)
-        wanted = [i for i in (ids or "").split(",") if i]
+        wanted = parse_list(ids, "ids") or []
         if not wanted:
             raise InvalidInput("ids is required", fields={"ids": "required"})
         return {"removed": self.kernel_sessions.pending.acknowledge(notebook, wanted)}
@@ -458,9 +471,7 @@ def parse_paging(offset: str | None, limit: str | None, default_limit: int = 50)
     def number(raw: str | None, field: str, default: int, low: int, high: int) -> int:
         if raw is None:
             return default
-        if not raw.isdigit() or len(raw) > 9:
-            raise InvalidInput(f"{field} must be a whole number", fields={field: "invalid"})
-        value = int(raw)
+        value = whole_number(raw, field)  # ASCII digits only
         if not low <= value <= high:
             raise InvalidInput(
                 f"{field} must be between {low} and {high}", fields={field: "out of range"}
@@ -480,10 +491,7 @@ def parse_connection_name(raw: str) -> str:
 
 def parse_wait(raw: str) -> float:
     """The ``wait`` of a job long poll: 0 to ``MAX_WAIT_SECONDS`` seconds."""
-    try:
-        wait = float(raw)
-    except ValueError:
-        raise InvalidInput("wait must be a number of seconds", fields={"wait": "invalid"}) from None
+    wait = seconds(raw, "wait")
     if not 0 <= wait <= MAX_WAIT_SECONDS:
         raise InvalidInput(
             f"wait must be 0-{MAX_WAIT_SECONDS:g} seconds", fields={"wait": "out of range"}

@@ -21,3 +21,6 @@ class BridgeSettings:
     upload_chunk_bytes: int
     max_upload_files: int
     default_dataset_type: str
+    connection_workers: int = 2
+    connection_queue: int = 32
+    runtime_dir: Path | None = None  # Jupyter's; must be private before kernels get sessions

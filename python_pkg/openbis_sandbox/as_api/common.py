@@ -8,9 +8,10 @@ from typing import Any
 
 from ..context import SandboxContext, require_session
 from ..criteria.match import page, search
-from ..criteria.parse import expect_type, parse
+from ..criteria.parse import expect_type, parse, with_declared_type
 from ..dto.common import Builder
 from ..errors import OpenbisError
+from ..jackson import check_id, collection, not_a_bean
 from ..store.ids import id_key
 from ..store.records import Graph
 
@@ -18,7 +19,7 @@ Resolve = Callable[[Graph, dict[str, Any]], Any]
 Build = Callable[[Builder, Any, dict[str, Any]], dict[str, Any] | None]
 
 
-def _fetch_options(fo: Any) -> dict[str, Any]:
+def fetch_options(fo: Any) -> dict[str, Any]:
     if not isinstance(fo, dict):
         raise OpenbisError("Fetch options cannot be null.")  # (I)
     return fo
@@ -29,14 +30,15 @@ def get_by_ids(
 ) -> dict[str, Any]:
     """``{id.toString(): DTO}`` in request order; unresolved ids are silently left out."""
     require_session(ctx, token)
-    fo = _fetch_options(fo)
-    if not isinstance(ids, list):
+    fo = fetch_options(fo)
+    ids = collection(ids)  # a single id is read as a one-element list (jackson.collection)
+    if ids is None:
         raise OpenbisError("Object ids cannot be null.")  # (I)
+    for i, id_obj in enumerate(ids):
+        check_id(id_obj, f"java.util.ArrayList[{i}]")
     builder = Builder(ctx.store.graph(), ctx)
     result: dict[str, Any] = {}
     for id_obj in ids:
-        if not isinstance(id_obj, dict):
-            continue
         record = resolve(builder.graph, id_obj)
         if record is not None:
             result[id_key(id_obj)] = build(builder, record, fo)
@@ -55,8 +57,8 @@ def search_result(
 ) -> dict[str, Any]:
     """A SearchResult with ``totalCount`` counted before paging."""
     require_session(ctx, token)
-    fo = _fetch_options(fo)
-    node = parse(criteria, lenient=ctx.lenient_criteria)
+    fo = fetch_options(fo)
+    node = parse(with_declared_type(criteria, criteria_types[0]))
     expect_type(node, *criteria_types)
     builder = Builder(ctx.store.graph(), ctx)
     hits = search(node, builder.graph, kind, records(builder.graph))
@@ -69,9 +71,16 @@ def search_result(
 
 
 def creations_of(creations: Any, what: str) -> list[dict[str, Any]]:
-    """``creations`` checked to be a list of creation objects without tags/attachments."""
-    if not isinstance(creations, list) or not all(isinstance(c, dict) for c in creations):
+    """``creations`` checked to be a list of creation objects without tags/attachments.
+
+    A single creation object is read as a one-element list (``jackson.collection``).
+    """
+    creations = collection(creations)
+    if creations is None:
         raise OpenbisError(f"{what} creations cannot be null.")  # (I)
+    for i, creation in enumerate(creations):
+        if not isinstance(creation, dict):
+            raise not_a_bean(creation, f"java.util.ArrayList[{i}]")
     for creation in creations:
         if creation.get("tagIds") or creation.get("attachments"):
             raise OpenbisError("Tags and attachments are not supported by openbis-sandbox.")

@@ -11,6 +11,7 @@ from typing import Any
 from ..context import SandboxContext, require_session
 from ..dto.common import perm_id_bean
 from ..errors import OpenbisError
+from ..jackson import collection
 from .common import creations_of
 
 log = logging.getLogger(__name__)
@@ -76,8 +77,8 @@ def create_samples(ctx: SandboxContext, token: Any, creations: Any) -> list[dict
                     space_id=c.get("spaceId"),
                     project_id=c.get("projectId"),
                     experiment_id=c.get("experimentId"),
-                    parent_ids=c.get("parentIds") or [],
-                    child_ids=c.get("childIds") or [],
+                    parent_ids=collection(c.get("parentIds")) or [],
+                    child_ids=collection(c.get("childIds")) or [],
                     properties=c.get("properties"),
                 ),
             )

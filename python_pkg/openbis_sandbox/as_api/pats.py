@@ -27,13 +27,8 @@ def create_personal_access_tokens(
         raise OpenbisError(
             "Personal access tokens cannot be created with a personal access token."
         )  # (I)
-    if isinstance(creations, dict):
-        # pybis sends ONE creation object, not a list; PATs evidently work with pybis on
-        # real openBIS, so its mapper must accept this here. (This is evidence that openBIS
-        # may also accept single values for other collections, cf. the criteria quirk of
-        # SPEC §6.3, which we still reject by default as the SPEC recommends.)
-        creations = [creations]
     created = []
+    # pybis sends ONE creation object, not a list: creations_of reads it as a list
     for c in creations_of(creations, "Personal access token"):
         valid_from = c.get("validFromDate") or now_ms()
         valid_to = c.get("validToDate") or valid_from + PAT_MAX_VALIDITY_S * 1000

@@ -1,7 +1,7 @@
 """What search criteria can see of each record: attributes and related records.
 
 Kinds: SPACE, PROJECT, EXPERIMENT, SAMPLE, DATA_SET, TYPE, PROPERTY_TYPE, VOCABULARY, TERM,
-PERSON, TAG, DATA_STORE, PAT. A nested entity criterion matches when any related
+PERSON, TAG, DATA_STORE, PAT, GROUP (authorisation group), ROLE (role assignment), PLUGIN. A nested entity criterion matches when any related
 record of its kind matches it ("exists" semantics, as openBIS's SQL joins do).
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..store.directory import AuthorizationGroup, Plugin, RoleAssignment
 from ..store.records import (
     DataSet,
     EntityType,
@@ -48,6 +49,10 @@ def perm_id_of(graph: Graph, kind: str, obj: Record) -> str | None:
         return obj.user_id
     if isinstance(obj, PersonalAccessToken):
         return obj.hash
+    if isinstance(obj, (AuthorizationGroup, Plugin)):
+        return obj.code
+    if isinstance(obj, RoleAssignment):
+        return str(obj.tech_id)
     return code_of(kind, obj)
 
 
@@ -89,6 +94,8 @@ def related(
     criteria classes.
     """
     g = graph
+    if kind in ("GROUP", "ROLE") and relation == "self" and target != kind:
+        return _directory_related(g, kind, obj, target)
     if relation in ("registrator", "modifier", "owner"):
         user = getattr(obj, relation, None)
         return _one("PERSON", g.persons.get(user or ""))
@@ -113,8 +120,9 @@ def related(
         if type_kind is None:
             return [(kind, obj)] if kind == "TYPE" else []
         return _one("TYPE", g.entity_type(type_kind, obj.type_code))
-    if target == "TAG":
-        return []  # the sandbox has no tags
+    if target == "TAG":  # an entity's tags (openBIS's TagSearchCriteria under an entity's)
+        tags = g.entity_tags.get((kind, getattr(obj, "perm_id", "")), [])
+        return [("TAG", g.tags[t]) for t in tags if t in g.tags]
     if target == "PERSON":
         return _one("PERSON", g.persons.get(getattr(obj, "registrator", "") or ""))
     if target == "VOCABULARY" and kind == "TERM":
@@ -160,4 +168,23 @@ def _entity_hops(g: Graph, kind: str, obj: Record, target: str) -> list[tuple[st
         return [
             ("EXPERIMENT", e) for e in g.experiments.values() if e.project_perm_id == obj.perm_id
         ]
+    return []
+
+
+def _directory_related(g: Graph, kind: str, obj: Record, target: str) -> list[tuple[str, Record]]:
+    """A group's users; a role assignment's user, group, space (also a project role's) and
+    project (openBIS's ``AuthorizationGroupSearchCriteria.withUsers``, (I), and
+    ``RoleAssignmentSearchCriteria.withUser/withAuthorizationGroup/withSpace/withProject``)."""
+    if kind == "GROUP":
+        users = obj.users if target == "PERSON" else ()
+        return [("PERSON", g.persons[u]) for u in users if u in g.persons]
+    if target == "PERSON":
+        return _one("PERSON", g.persons.get(obj.user_id or ""))
+    if target == "GROUP":
+        return _one("GROUP", g.directory.groups.get(obj.group_code or ""))
+    project = g.projects.get(obj.project_perm_id or "")
+    if target == "PROJECT":
+        return _one("PROJECT", project)
+    if target == "SPACE":
+        return _one("SPACE", g.spaces.get(project.space if project else obj.space or ""))
     return []

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..errors import OpenbisError
+from ..jackson import mismatch
 from ..store.ids import id_key
 from ..store.records import Graph
 from .access import (
@@ -48,10 +50,10 @@ def _leaf_matches(leaf: Node, graph: Graph, kind: str, obj: Any) -> bool:
     if field == "identifier":
         return match_value(identifier_of(graph, kind, obj), value, wild)
     if field == "codes":
-        return isinstance(value, list) and code_of(kind, obj) in value
+        return code_of(kind, obj) in (value or [])
     if field in ("id", "ids"):
         ids = value if field == "ids" else [value]
-        keys = {id_key(i) for i in ids or [] if isinstance(i, dict)}
+        keys = {id_key(i) for i in ids or []}
         return bool(keys & {perm_id_of(graph, kind, obj), identifier_of(graph, kind, obj)})
     if field == "property":
         return match_value(properties_of(obj).get(leaf.field_name or ""), value, wild)
@@ -70,6 +72,10 @@ def _leaf_matches(leaf: Node, graph: Graph, kind: str, obj: Any) -> bool:
         return match_value(registered if field == "registrationDate" else modified, value, wild)
     if field == "status":
         return getattr(obj, "status", None) == value
+    if field == "pluginType":
+        return getattr(obj, "plugin_type", None) == value
+    if field == "name":
+        return match_value(getattr(obj, "name", None), value, wild)
     if field == "sessionName":
         return match_value(getattr(obj, "session_name", None), value, wild)
     person_fields = {
@@ -91,9 +97,24 @@ def page(items: Sequence[Any], fetch_options: dict[str, Any] | None) -> tuple[li
     """Apply ``from``/``count`` after filtering; returns ``(page, totalCount)``."""
     total = len(items)
     fo = fetch_options or {}
-    start = fo.get("from") or 0
-    count = fo.get("count")
-    if not isinstance(start, int) or start < 0:
-        start = 0
-    end = total if count is None else start + max(int(count), 0)
+    start = _integer(fo.get("from"), "from") or 0
+    count = _integer(fo.get("count"), "count")
+    start = max(start, 0)
+    end = total if count is None else start + max(count, 0)
     return list(items[start:end]), total
+
+
+def _integer(value: Any, name: str) -> int | None:
+    """An ``Integer`` fetch-options field: Jackson also reads numbers given as strings."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise mismatch(value, "java.lang.Integer", f'FetchOptions["{name}"]')
+    try:
+        return int(value)
+    except ValueError:
+        raise OpenbisError(
+            f'Cannot deserialize value of type `java.lang.Integer` from String "{value}": '
+            "not a valid Integer value",
+            "com.fasterxml.jackson.databind.exc.InvalidFormatException",
+        ) from None

@@ -1,26 +1,33 @@
-"""Strict parser of V3 search criteria (SPEC §6.3, risks 17, 24, 26).
+"""Parser of V3 search criteria as openBIS's Jackson reads them (SPEC §6.3, risks 17, 24, 26).
 
-``parse`` turns the JSON criteria into a ``Node`` tree and rejects what real openBIS
-(Jackson with FAIL_ON_UNKNOWN_PROPERTIES=false but no single-value-as-array) rejects:
-a ``criteria`` that is not an array, and unknown ``@type`` names. Unknown *fields* are
-ignored, as Jackson does. ``expect_type`` checks the top-level class; evaluation is in
-``match``.
+``parse`` turns the JSON criteria into a ``Node`` tree. Like openBIS (jsonrpc4j reads every
+parameter with ACCEPT_SINGLE_VALUE_AS_ARRAY, see ``jackson.collection``), a single criterion
+where the ``criteria`` collection is expected is read as a one-element list, at any depth;
+unknown *fields* are ignored (``GenericObjectMapper`` disables FAIL_ON_UNKNOWN_PROPERTIES).
+Unknown or missing ``@type`` names and values of the wrong JSON kind are refused with
+Jackson's code-0 errors. ``expect_type`` checks the top-level class; evaluation is in ``match``.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import OpenbisError
+from ..jackson import (
+    JACKSON_INVALID_TYPE,
+    JACKSON_MISMATCH,
+    check_id,
+    collection,
+    java_name,
+    mismatch,
+    missing_type,
+    not_a_bean,
+    unknown_type,
+)
 from .values import value_kind
 
-log = logging.getLogger(__name__)
-
-JACKSON_MISMATCH = "com.fasterxml.jackson.databind.exc.MismatchedInputException"
-JACKSON_INVALID_TYPE = "com.fasterxml.jackson.databind.exc.InvalidTypeIdException"
-_JAVA_PREFIX = "ch.ethz.sis.openbis.generic.asapi.v3.dto."
+_CRITERIA_BASE = java_name("as.dto.common.search.ISearchCriteria")
 
 # composite criteria: @type -> (target kind, relation from the enclosing record)
 COMPOSITES: dict[str, tuple[str, str]] = {
@@ -50,6 +57,9 @@ COMPOSITES: dict[str, tuple[str, str]] = {
     "as.dto.datastore.search.DataStoreSearchCriteria": ("DATA_STORE", "self"),
     "as.dto.pat.search.PersonalAccessTokenSearchCriteria": ("PAT", "self"),
     "as.dto.pat.search.PersonalAccessTokenOwnerSearchCriteria": ("PERSON", "owner"),
+    "as.dto.authorizationgroup.search.AuthorizationGroupSearchCriteria": ("GROUP", "self"),
+    "as.dto.roleassignment.search.RoleAssignmentSearchCriteria": ("ROLE", "self"),
+    "as.dto.plugin.search.PluginSearchCriteria": ("PLUGIN", "self"),
 }
 
 # leaf criteria: @type -> what they compare
@@ -74,6 +84,26 @@ LEAVES: dict[str, str] = {
     "as.dto.person.search.LastNameSearchCriteria": "lastName",
     "as.dto.person.search.EmailSearchCriteria": "email",
     "as.dto.pat.search.PersonalAccessTokenSessionNameSearchCriteria": "sessionName",
+    "as.dto.common.search.NameSearchCriteria": "name",
+    "as.dto.plugin.search.PluginTypeSearchCriteria": "pluginType",
+}
+
+
+# leaves whose value is a string value bean; a null ``fieldValue`` (or a null value in it)
+# matches every record, as openBIS's StringFieldMatcher has it
+STRING_FIELDS = {
+    "code",
+    "permId",
+    "identifier",
+    "property",
+    "anyProperty",
+    "anyField",
+    "userId",
+    "firstName",
+    "lastName",
+    "email",
+    "sessionName",
+    "name",
 }
 
 
@@ -94,81 +124,78 @@ class Node:
         return self.field is not None
 
 
-def _java_name(type_name: str) -> str:
-    return (
-        _JAVA_PREFIX + type_name[len("as.dto.") :] if type_name.startswith("as.dto.") else type_name
-    )
-
-
-def parse(raw: Any, *, lenient: bool = False, _path: str = "") -> Node:
+def parse(raw: Any, *, _where: str = "") -> Node:
     """Parse one criteria object; raises ``OpenbisError`` (code 0) like real openBIS."""
+    if raw is None and not _where:
+        raise OpenbisError("Criteria cannot be null.")  # (I) a null parameter
     if not isinstance(raw, dict):
-        raise OpenbisError(
-            "Cannot deserialize instance of `ch.ethz.sis.openbis.generic.asapi.v3.dto.common."
-            "search.ISearchCriteria` out of non-object token",
-            JACKSON_MISMATCH,
-        )  # (I)
+        raise not_a_bean(raw, _where)
     type_name = raw.get("@type")
     if type_name is None:
+        raise missing_type(_CRITERIA_BASE)
+    if not isinstance(type_name, str):
         raise OpenbisError(
-            "Missing type id when trying to resolve subtype of [simple type, class "
-            "ch.ethz.sis.openbis.generic.asapi.v3.dto.common.search.ISearchCriteria]: "
-            "missing type id property '@type'",
-            JACKSON_INVALID_TYPE,
-        )  # (I)
+            f"Unexpected token ({'START_OBJECT' if isinstance(type_name, dict) else 'VALUE'}), "
+            "expected VALUE_STRING: need JSON String that contains type id (for subtype of "
+            f"{_CRITERIA_BASE})",
+            JACKSON_MISMATCH,
+        )
     if type_name in LEAVES:
         return _parse_leaf(type_name, raw)
     if type_name not in COMPOSITES:
-        raise OpenbisError(
-            f"Could not resolve type id '{type_name}' as a subtype of [simple type, class "
-            "ch.ethz.sis.openbis.generic.asapi.v3.dto.common.search.ISearchCriteria]: "
-            "known type ids = [...]",
-            JACKSON_INVALID_TYPE,
-        )  # (I)
+        raise unknown_type(type_name, _CRITERIA_BASE)
     target, relation = COMPOSITES[type_name]
-    children_raw = raw.get("criteria", [])
-    if children_raw is None:
-        children_raw = []
-    if isinstance(children_raw, dict):
-        # pybis's nested-object quirk (SPEC §6.3): Jackson refuses an object for a Collection
-        if not lenient:
-            raise OpenbisError(
-                "Cannot deserialize instance of `java.util.ArrayList` out of START_OBJECT token\n"
-                f" at [Source: UNKNOWN; line: -1, column: -1] (through reference chain: "
-                f'{_java_name(type_name)}["criteria"])',
-                JACKSON_MISMATCH,
-            )  # (I) exact text
-        log.warning("accepting a non-array 'criteria' in %s (lenient mode)", type_name)
-        children_raw = [children_raw]
-    if not isinstance(children_raw, list):
-        raise OpenbisError(
-            f"Cannot deserialize instance of `java.util.ArrayList` out of "
-            f"{type(children_raw).__name__.upper()} token (through reference chain: "
-            f'{_java_name(type_name)}["criteria"])',
-            JACKSON_MISMATCH,
-        )
     operator = raw.get("operator") or "AND"
     if operator not in ("AND", "OR"):
         raise OpenbisError(
-            f"Cannot deserialize value of type `ch.ethz.sis.openbis.generic.asapi.v3.dto.common."
-            f'search.SearchOperator` from String "{operator}": not one of the values accepted '
-            "for Enum class: [OR, AND]",
-            JACKSON_MISMATCH,
+            "Cannot deserialize value of type `ch.ethz.sis.openbis.generic.asapi.v3.dto.common."
+            f'search.SearchOperator` from String "{operator}": value not one of declared Enum '
+            "instance names: [OR, AND]",
+            "com.fasterxml.jackson.databind.exc.InvalidFormatException",
         )
-    children = tuple(parse(child, lenient=lenient) for child in children_raw)
+    where = f'{java_name(type_name)}["criteria"]'
+    children = tuple(
+        parse(child, _where=f"{where}->java.util.ArrayList[{i}]")
+        for i, child in enumerate(collection(raw.get("criteria")) or [])
+        if not _null_reference(child)
+    )
     return Node(
         type_name=type_name, target=target, relation=relation, operator=operator, children=children
     )
 
 
+def _null_reference(child: Any) -> bool:
+    """A null element, or a number (an ``@id`` reference to nothing, read as null): openBIS
+    reads the criteria without it (I: what its search then does with the null)."""
+    return child is None or (isinstance(child, (int, float)) and not isinstance(child, bool))
+
+
+def with_declared_type(raw: Any, declared: str) -> Any:
+    """A top-level criteria object without ``@type`` is read as the declared class, which has
+    no subclasses (e.g. ``SampleSearchCriteria`` for ``searchSamples``)."""
+    if isinstance(raw, dict) and "@type" not in raw:
+        return {**raw, "@type": declared}
+    return raw
+
+
 def _parse_leaf(type_name: str, raw: dict[str, Any]) -> Node:
     field = LEAVES[type_name]
     value = raw.get("fieldValue")
-    if field == "status":
+    if field in ("status", "pluginType"):  # an enum value, not a value bean
         if not isinstance(value, str):
-            raise OpenbisError("Status search criteria value cannot be null.")  # (I)
-    elif field not in ("id", "ids", "codes"):
+            what = "Status" if field == "status" else "Plugin type"
+            raise OpenbisError(f"{what} search criteria value cannot be null.")  # (I)
+    elif field in ("ids", "codes"):
+        value = collection(value)  # Collection-typed field values: single value as array
+        if field == "ids":
+            for i, item in enumerate(value or []):
+                check_id(item, f'{java_name(type_name)}["fieldValue"]->java.util.ArrayList[{i}]')
+    elif field == "id":
+        check_id(value, f'{java_name(type_name)}["fieldValue"]')
+    elif value is not None or field not in STRING_FIELDS:
         value_kind(value)  # validates the value bean's type
+        if isinstance(value.get("value"), (dict, list)):
+            raise mismatch(value["value"], "java.lang.String", f'{value["@type"]}["value"]')
     use_wildcards = raw.get("useWildcards")
     field_name = raw.get("fieldName")
     if field == "property" and not isinstance(field_name, str):
@@ -186,7 +213,7 @@ def expect_type(node: Node, *allowed: str) -> None:
     """The top-level criteria must be of the class the method declares."""
     if node.type_name not in allowed:
         raise OpenbisError(
-            f"Cannot deserialize value: expected {', '.join(_java_name(a) for a in allowed)} "
-            f"but got {_java_name(node.type_name)}",
-            JACKSON_MISMATCH,
-        )  # (I)
+            f"Could not resolve type id '{node.type_name}' as a subtype of [simple type, class "
+            f"{java_name(allowed[0])}]: known type ids = [{', '.join(allowed)}]",
+            JACKSON_INVALID_TYPE,
+        )

@@ -9,11 +9,14 @@ the whole day.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from ..errors import OpenbisError
+from ..jackson import java_name, missing_type, not_a_bean, unknown_type
+from ..store.properties import parse_timestamp
 
 STRING_VALUES = {
     "StringEqualToValue",
@@ -45,20 +48,21 @@ DATE_VALUES = {
     "DateObjectEarlierThanOrEqualToValue",
 }
 _PREFIX = "as.dto.common.search."
+_VALUE_BASE = java_name("as.dto.common.search.AbstractValue")
 
 
 def value_kind(field_value: Any) -> str:
     """Short class name of a ``fieldValue`` bean, validated."""
-    if not isinstance(field_value, dict):
+    if field_value is None:
         raise OpenbisError("Field value cannot be null.")  # (I)
-    full = field_value.get("@type", "")
-    short = full[len(_PREFIX) :] if full.startswith(_PREFIX) else ""
+    if not isinstance(field_value, dict):
+        raise not_a_bean(field_value, '["fieldValue"]')
+    full = field_value.get("@type")
+    if full is None:
+        raise missing_type(_VALUE_BASE)
+    short = full[len(_PREFIX) :] if isinstance(full, str) and full.startswith(_PREFIX) else ""
     if short not in STRING_VALUES | NUMBER_VALUES | DATE_VALUES:
-        raise OpenbisError(
-            f"Could not resolve type id '{full}' as a subtype of "
-            "[simple type, class "
-            "ch.ethz.sis.openbis.generic.asapi.v3.dto.common.search.AbstractValue]"
-        )
+        raise unknown_type(full, _VALUE_BASE)
     return short
 
 
@@ -151,14 +155,7 @@ def stored_instant(stored: Any) -> datetime | None:
         return None
     if isinstance(stored, int):
         return datetime.fromtimestamp(stored / 1000, timezone.utc)
-    text = str(stored).strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S %z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            parsed = datetime.strptime(text, fmt)
-        except ValueError:
-            continue
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    return None
+    return parse_timestamp(str(stored).strip())
 
 
 def match_date(stored: Any, kind: str, value: Any) -> bool:
@@ -180,11 +177,20 @@ def match_date(stored: Any, kind: str, value: Any) -> bool:
     return False
 
 
-def match_value(stored: Any, field_value: dict[str, Any], use_wildcards: bool) -> bool:
+def match_value(stored: Any, field_value: dict[str, Any] | None, use_wildcards: bool) -> bool:
+    if field_value is None:
+        return True  # a string criterion without a value: see match_string
     kind = value_kind(field_value)
     value = field_value.get("value")
     if kind in NUMBER_VALUES:
         return match_number(stored, kind, value)
     if kind in DATE_VALUES:
         return match_date(stored, kind, value)
+    if value is None:
+        # openBIS's StringFieldMatcher (server.asapi.v3.executor.common.search): a null
+        # field value, a null value or an AnyStringValue matches every object, even one
+        # whose field is null; pybis's get_property_types() sends code = null
+        return True
+    if not isinstance(value, str):  # Jackson reads a scalar into a String field as text
+        value = json.dumps(value)
     return match_string(None if stored is None else str(stored), kind, value, use_wildcards)

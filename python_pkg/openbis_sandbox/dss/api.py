@@ -13,6 +13,7 @@ from typing import Any
 from ..context import SandboxContext, require_session
 from ..dto.dss import data_set_file_perm_id, fast_download_session
 from ..errors import OpenbisError
+from ..jackson import collection
 from ..jsonrpc import JsonRpcHandler
 from .download_sessions import DownloadSessions
 from .file_servlet import DataSetFileHandler
@@ -35,7 +36,8 @@ def create_fast_download_session(
 ) -> dict[str, Any]:
     """SPEC §4.3: echo the accessible file ids; the download itself is §7."""
     user = require_session(ctx, token)
-    if not isinstance(file_ids, list):
+    file_ids = collection(file_ids)  # a single id is a one-element list (jackson.collection)
+    if file_ids is None:
         raise OpenbisError("File ids cannot be null")
     accessible = []
     for file_id in file_ids:

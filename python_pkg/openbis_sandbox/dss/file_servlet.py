@@ -18,6 +18,7 @@ import tornado.iostream
 import tornado.web
 
 from ..context import SandboxContext
+from ..store.archiving import READABLE_STATUSES
 from .file_transfer import abort_connection
 from .files import resolve_in_dataset
 from .http import injected_delay, send_container_error
@@ -61,9 +62,15 @@ class DataSetFileHandler(tornado.web.RequestHandler):
             return
         store = self.ctx.store
         target = None
-        if store.get_dataset_row(perm_id) is not None and store.user_can_access_dataset(
-            user, perm_id
-        ):
+        row = store.get_dataset_row(perm_id)
+        if row is not None and store.user_can_access_dataset(user, perm_id):
+            if row["status"] not in READABLE_STATUSES:  # (I) openBIS's answer unconfirmed
+                send_container_error(
+                    self,
+                    500,
+                    f"Data set '{perm_id}' is not available: its status is {row['status']}",
+                )
+                return
             target = resolve_in_dataset(store.dataset_dir(perm_id), relative_path)
         if target is None or not target.is_file():
             send_container_error(
@@ -80,6 +87,7 @@ class DataSetFileHandler(tornado.web.RequestHandler):
         self.set_header("Content-Length", str(size))
         faults = self.ctx.faults
         drop_after = faults.drop_after("get")
+        stall = faults.stall_after("get", size) if drop_after is None else None
         loop = asyncio.get_running_loop()
         fd = os.open(target, os.O_RDONLY)
         try:
@@ -99,6 +107,12 @@ class DataSetFileHandler(tornado.web.RequestHandler):
                 if drop_after is not None and next_offset >= drop_after:
                     self.write(block[: drop_after - offset])
                     await self._flush_quietly()
+                    abort_connection(self)
+                    return
+                if stall is not None and next_offset >= stall.after:
+                    self.write(block[: stall.after - offset])
+                    if await self._flush_quietly():
+                        await stall.hold(self)  # sends nothing more, keeps the connection
                     abort_connection(self)
                     return
                 self.write(block)

@@ -17,6 +17,7 @@ import tornado.iostream
 import tornado.web
 
 from ..context import SandboxContext
+from ..store.archiving import READABLE_STATUSES
 from .download_sessions import ChunkPlan, DownloadError, DownloadSessions, parse_ranges
 from .files import FileNode, files_under
 from .framing import encode_header, encode_payload_checksum
@@ -152,10 +153,13 @@ class FileTransferHandler(tornado.web.RequestHandler):
         """The files of ``<permId>/<path>``; None for data sets the user may not see."""
         perm_id, _, relative = item_id.partition("/")
         store = self.ctx.store
-        if store.get_dataset_row(perm_id) is None or not store.user_can_access_dataset(
-            user, perm_id
-        ):
+        row = store.get_dataset_row(perm_id)
+        if row is None or not store.user_can_access_dataset(user, perm_id):
             return perm_id, None
+        if row["status"] not in READABLE_STATUSES:  # (I) openBIS's wording unconfirmed
+            raise DownloadError(
+                f"Data set '{perm_id}' is not available: its status is {row['status']}"
+            )
         files = files_under(store.dataset_dir(perm_id), relative)
         if not files:
             raise DownloadError(f"Download item '{item_id}' does not exist")
@@ -194,20 +198,25 @@ class FileTransferHandler(tornado.web.RequestHandler):
             + payload
             + checksum
         )
-        await write_body(self, frame, faults.drop_after("download"))
+        drop_after = faults.drop_after("download")
+        stall = faults.stall_after("download", len(frame)) if drop_after is None else None
+        await write_body(self, frame, drop_after, stall)
 
 
 async def write_body(
-    handler: tornado.web.RequestHandler, data: bytes, drop_after: int | None
+    handler: tornado.web.RequestHandler, data: bytes, drop_after: int | None, stall: Any = None
 ) -> None:
-    """Send ``data`` as the whole body, or cut the connection after ``drop_after`` bytes."""
-    if drop_after is None:
+    """Send ``data`` as the whole body, or cut the connection after ``drop_after`` bytes, or
+    stop after ``stall.after`` bytes and hold the connection (``faults.Stall``) before cutting."""
+    if drop_after is None and stall is None:
         handler.finish(data)
         return
     handler.set_header("Content-Length", str(len(data)))
-    handler.write(data[:drop_after])
+    handler.write(data[: drop_after if stall is None else stall.after])
     try:
         await handler.flush()
+        if stall is not None:
+            await stall.hold(handler)  # sends nothing more, keeps the connection
     except tornado.iostream.StreamClosedError:
         pass
     abort_connection(handler)

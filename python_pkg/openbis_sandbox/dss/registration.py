@@ -17,6 +17,7 @@ from typing import Any
 from ..context import SandboxContext, require_session
 from ..dto.dss import data_set_perm_id
 from ..errors import OpenbisError
+from ..jackson import collection
 from ..store.ids import not_found, resolve_dataset, resolve_experiment, resolve_sample
 from .workspace import session_workspace
 
@@ -40,7 +41,7 @@ def _check_references(ctx: SandboxContext, creation: dict[str, Any]) -> str:
             raise not_found(experiment_id)
     else:
         raise OpenbisError("A dataset needs either a sample or an experiment as an owner.")
-    for parent_id in creation.get("parentIds") or []:
+    for parent_id in collection(creation.get("parentIds")) or []:
         if resolve_dataset(graph, parent_id) is None:
             raise not_found(parent_id if isinstance(parent_id, dict) else {"permId": parent_id})
     return code
@@ -94,7 +95,7 @@ def create_uploaded_data_set(ctx: SandboxContext, token: Any, creation: Any) -> 
             type_code=type_code,
             sample_id=creation.get("sampleId") or None,
             experiment_id=creation.get("experimentId") or None,
-            parent_ids=creation.get("parentIds") or [],
+            parent_ids=collection(creation.get("parentIds")) or [],
             properties=creation.get("properties") or {},
             user=user,
             size=_tree_size(entry),

@@ -15,6 +15,7 @@ from typing import Any
 from ..context import SandboxContext, require_session
 from ..dto.dss import data_set_file, data_store, search_result
 from ..errors import OpenbisError
+from ..jackson import collection
 from .files import ChecksumCache, FileNode, to_signed_int32, walk_preorder
 
 FILE_CRITERIA = "dss.dto.datasetfile.search.DataSetFileSearchCriteria"
@@ -29,16 +30,8 @@ _checksums = ChecksumCache()
 
 
 def _criteria_list(ctx: SandboxContext, criteria: dict[str, Any]) -> list[Any]:
-    value = criteria.get("criteria", [])
-    if value is None:
-        return []
-    if isinstance(value, dict) and ctx.lenient_criteria:
-        return [value]
-    if not isinstance(value, list):
-        raise OpenbisError(
-            "Cannot deserialize instance of `java.util.Collection` out of START_OBJECT token"
-        )
-    return value
+    # a single criterion is read as a one-element list, as everywhere (jackson.collection)
+    return collection(criteria.get("criteria")) or []
 
 
 def _operator(criteria: dict[str, Any]) -> str:

@@ -16,7 +16,9 @@ from ..store.records import Graph
 
 FO = dict[str, Any] | None
 
-# Sub-fetch-option fields per fetch-options class, in class order; the echo carries all.
+# Sub-fetch-option fields per fetch-options class, in the declaration order of openBIS's
+# classes (api-openbis-java ``…v3.dto.*.fetchoptions.*FetchOptions``, 2023 sources); the echo
+# carries all. ``sort`` is appended unless listed where the class declares it.
 _HISTORY_DS = [
     "history",
     "propertiesHistory",
@@ -39,6 +41,8 @@ _HISTORY_SAMPLE = [
     "childrenHistory",
     "containerHistory",
     "componentsHistory",
+    "dataSetsHistory",  # Sample and SampleFetchOptions have both at 3.6 (2023) and 3.7 (2025)
+    "unknownHistory",
 ]
 _HISTORY_EXP = [
     "history",
@@ -48,6 +52,9 @@ _HISTORY_EXP = [
     "dataSetsHistory",
     "unknownHistory",
 ]
+# ProjectFetchOptions' per-relation histories: in the Sept-2023 classes (API 3.6) and later,
+# not in the May-2021 ones (API 3.5, not served); openbis-oracle's 2023 snapshot reads
+# ``spaceHistory`` as HistoryEntryFetchOptions, its 2021 snapshot ignores the field.
 _HISTORY_PROJECT = [
     "history",
     "spaceHistory",
@@ -125,6 +132,7 @@ FETCH_FIELDS: dict[str, list[str]] = {
         "registrator",
         "roleAssignments",
         "webAppSettings",
+        "allWebAppSettings",
     ],
     "as.dto.dataset.fetchoptions.PhysicalDataFetchOptions": [
         "storageFormat",
@@ -151,6 +159,7 @@ FETCH_FIELDS: dict[str, list[str]] = {
         "propertyType",
         "semanticAnnotations",
         "registrator",
+        "sort",
         "plugin",
     ],
     "as.dto.property.fetchoptions.PropertyTypeFetchOptions": [
@@ -164,34 +173,67 @@ FETCH_FIELDS: dict[str, list[str]] = {
     "as.dto.vocabulary.fetchoptions.VocabularyTermFetchOptions": ["vocabulary", "registrator"],
     "as.dto.pat.fetchoptions.PersonalAccessTokenFetchOptions": ["owner", "registrator", "modifier"],
     "as.dto.tag.fetchoptions.TagFetchOptions": [
-        "owner",
         "experiments",
         "samples",
         "dataSets",
         "materials",
+        "owner",
     ],
-    "as.dto.property.fetchoptions.PropertyFetchOptions": [],
+    "as.dto.property.fetchoptions.PropertyFetchOptions": [],  # and no "sort" (NO_SORT)
+    "as.dto.session.fetchoptions.SessionInformationFetchOptions": ["person", "creatorPerson"],
+    "as.dto.plugin.fetchoptions.PluginFetchOptions": ["registrator", "sort", "script"],
+    "as.dto.semanticannotation.fetchoptions.SemanticAnnotationFetchOptions": [
+        "entityType",
+        "propertyType",
+        "propertyAssignment",
+    ],
+    "as.dto.material.fetchoptions.MaterialTypeFetchOptions": [
+        "propertyAssignments",
+        "validationPlugin",
+    ],
     "as.dto.attachment.fetchoptions.AttachmentFetchOptions": [
         "registrator",
         "previousVersion",
         "content",
     ],
+    "as.dto.authorizationgroup.fetchoptions.AuthorizationGroupFetchOptions": [
+        "registrator",  # (I): order
+        "users",
+        "roleAssignments",
+    ],
+    # openBIS's RoleAssignmentFetchOptions declares registrator first
+    "as.dto.roleassignment.fetchoptions.RoleAssignmentFetchOptions": [
+        "registrator",
+        "user",
+        "authorizationGroup",
+        "space",
+        "project",
+    ],
 }
 
 
+# fetch-options classes without a ``sort`` field (openBIS's PropertyFetchOptions has none)
+NO_SORT = {"as.dto.property.fetchoptions.PropertyFetchOptions"}
+# ... and without ``sortBy``: PersonFetchOptions marks its getSortBy() @JsonIgnore
+NO_SORT_BY = {"as.dto.person.fetchoptions.PersonFetchOptions"}
+# ``boolean`` fetch flags: written as false unless requested (PersonFetchOptions)
+BOOLEAN_FIELDS = {"allWebAppSettings"}
+_NOT_SUB_OPTIONS = ("@type", "@id", "from", "count", "cacheMode", "sort", "sortBy")
+
+
 def echo_fetch_options(fo: dict[str, Any], fo_type: str, *, top: bool = True) -> dict[str, Any]:
-    """The per-object ``fetchOptions`` echo of SPEC §1.5.8.
+    """The per-object ``fetchOptions`` echo of SPEC §1.5.8, as openBIS's mapper writes it.
 
     The top-level object is new per entity (count/from null); nested ones mirror the
-    request, every field of the class present.
+    request, every field of the class present: ``count``, ``from``, ``cacheMode`` (the
+    getters of openBIS's ``FetchOptions``), the class's fields in declaration order with
+    ``sort`` (except in ``NO_SORT``), then ``sortBy``, which openBIS writes from the
+    ``getSortBy()`` of ``FetchOptions`` on every class but those in ``NO_SORT_BY`` (null: no
+    sorting is echoed).
     """
     fields = FETCH_FIELDS.get(fo_type)
     if fields is None:
-        fields = [
-            k
-            for k in fo
-            if k not in ("@type", "@id", "from", "count", "cacheMode", "sort", "sortBy")
-        ]
+        fields = [k for k in fo if k not in _NOT_SUB_OPTIONS]
     out: dict[str, Any] = {
         "@type": fo_type,
         "count": None if top else fo.get("count"),
@@ -200,12 +242,18 @@ def echo_fetch_options(fo: dict[str, Any], fo_type: str, *, top: bool = True) ->
     }
     for name in fields:
         sub = fo.get(name)
-        out[name] = (
-            echo_fetch_options(sub, sub.get("@type", ""), top=False)
-            if isinstance(sub, dict) and sub.get("@type")
-            else None
-        )
-    out["sort"] = None
+        if name == "sort":
+            out[name] = None
+        elif name in BOOLEAN_FIELDS:
+            out[name] = sub is True
+        elif isinstance(sub, dict) and isinstance(sub.get("@type"), str):
+            out[name] = echo_fetch_options(sub, sub["@type"], top=False)
+        else:
+            out[name] = None
+    if "sort" not in out and fo_type not in NO_SORT:
+        out["sort"] = None
+    if fo_type not in NO_SORT_BY:
+        out["sortBy"] = None
     return out
 
 

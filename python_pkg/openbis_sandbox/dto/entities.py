@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from ..store.records import DataSet, Experiment, Project, Sample, Space
+from ..store.records import NO_FLAGS, DataSet, Experiment, PhysicalFlags, Project, Sample, Space
 from .common import (
     _HISTORY_DS,
     _HISTORY_EXP,
@@ -18,6 +18,7 @@ from .common import (
     wants,
 )
 from .masterdata import entity_type
+from .tags import entity_tags
 
 _FO = "as.dto.{}.fetchoptions.{}FetchOptions"
 
@@ -49,6 +50,12 @@ def _property_maps(b: Builder, fo: FO, kind: str, type_code: str, values: dict) 
         out["materialProperties"] = {} if wants(fo, "materialProperties") is not None else None
     out["sampleProperties"] = {} if wants(fo, "sampleProperties") is not None else None
     return out
+
+
+def _tags(b: Builder, kind: str, perm_id: str, fo: FO) -> list | None:
+    return entity_tags(
+        b, kind, perm_id, fo, {"EXPERIMENT": experiment, "SAMPLE": sample, "DATA_SET": dataset}
+    )
 
 
 def space(b: Builder, s: Space | None, fo: FO) -> dict[str, Any] | None:
@@ -159,7 +166,7 @@ def experiment(b: Builder, e: Experiment | None, fo: FO) -> dict[str, Any] | Non
         ),
         **_histories(fo, _HISTORY_EXP),
         **_property_maps(b, fo, "EXPERIMENT", e.type_code, e.properties),
-        "tags": [] if wants(fo, "tags") is not None else None,
+        "tags": _tags(b, "EXPERIMENT", e.perm_id, wants(fo, "tags")),
         "registrator": b.person(e.registrator, wants(fo, "registrator")),
         "modifier": b.person(e.modifier, wants(fo, "modifier")),
         "attachments": [] if wants(fo, "attachments") is not None else None,
@@ -218,7 +225,7 @@ def sample(b: Builder, s: Sample | None, fo: FO) -> dict[str, Any] | None:
             ],
         ),
         **_histories(fo, _HISTORY_SAMPLE),
-        "tags": [] if wants(fo, "tags") is not None else None,
+        "tags": _tags(b, "SAMPLE", s.perm_id, wants(fo, "tags")),
         "registrator": b.person(s.registrator, wants(fo, "registrator")),
         "modifier": b.person(s.modifier, wants(fo, "modifier")),
         "attachments": [] if wants(fo, "attachments") is not None else None,
@@ -249,7 +256,7 @@ def physical_location(perm_id: str) -> str:
     )
 
 
-def physical_data(d: DataSet, fo: FO) -> dict[str, Any] | None:
+def physical_data(d: DataSet, fo: FO, flags: PhysicalFlags = NO_FLAGS) -> dict[str, Any] | None:
     if fo is None or d.kind != "PHYSICAL":
         return None
     return {
@@ -263,10 +270,10 @@ def physical_data(d: DataSet, fo: FO) -> dict[str, Any] | None:
         "locatorType": None,
         "complete": "YES",
         "status": d.status,
-        "presentInArchive": False,
+        "presentInArchive": flags.present_in_archive,
         "storageConfirmation": True,
         "speedHint": -50,
-        "archivingRequested": False,
+        "archivingRequested": flags.archiving_requested,
     }
 
 
@@ -289,7 +296,9 @@ def dataset(b: Builder, d: DataSet | None, fo: FO) -> dict[str, Any] | None:
         "dataStore": datastore(b, wants(fo, "dataStore")),
         "measured": d.type_code != "ANALYZED_DATA",
         "postRegistered": False,
-        "physicalData": physical_data(d, wants(fo, "physicalData")),
+        "physicalData": physical_data(
+            d, wants(fo, "physicalData"), g.physical_flags.get(d.perm_id, NO_FLAGS)
+        ),
         "linkedData": None,
         "experiment": experiment(
             b, g.experiments.get(d.experiment_perm_id or ""), wants(fo, "experiment")
@@ -310,9 +319,21 @@ def dataset(b: Builder, d: DataSet | None, fo: FO) -> dict[str, Any] | None:
                 dataset(b, g.datasets[c], sub) for c in g.dataset_children.get(d.perm_id, [])
             ],
         ),
-        "containers": [] if wants(fo, "containers") is not None else None,
-        "components": [] if wants(fo, "components") is not None else None,
-        "tags": [] if wants(fo, "tags") is not None else None,
+        "containers": _list_or_none(
+            fo,
+            "containers",
+            lambda sub: [
+                dataset(b, g.datasets[c], sub) for c in g.dataset_containers.get(d.perm_id, [])
+            ],
+        ),
+        "components": _list_or_none(
+            fo,
+            "components",
+            lambda sub: [
+                dataset(b, g.datasets[c], sub) for c in g.dataset_components.get(d.perm_id, [])
+            ],
+        ),
+        "tags": _tags(b, "DATA_SET", d.perm_id, wants(fo, "tags")),
         **_histories(fo, _HISTORY_DS),
         "modificationDate": d.modification_ms,
         "modifier": b.person(d.modifier, wants(fo, "modifier")),

@@ -13,6 +13,7 @@ from ..store.records import (
     Vocabulary,
 )
 from .common import FO, Builder, echo_fetch_options, entity_type_id, perm_id_bean, wants
+from .plugins import plugin
 
 _TYPE_CLASSES = {
     "DATA_SET": (
@@ -58,9 +59,18 @@ def entity_type(b: Builder, t: EntityType | None, fo: FO) -> dict[str, Any] | No
     )
     if t.kind == "SAMPLE":
         out["semanticAnnotations"] = [] if wants(fo, "semanticAnnotations") is not None else None
-    out["validationPlugin"] = None  # no validation scripts in the sandbox
-    out["metaData"] = {}
+    out["validationPlugin"] = _plugin(
+        b, opts.get("validationPlugin"), wants(fo, "validationPlugin")
+    )
+    out["metaData"] = opts.get("metaData") or {}
     return out
+
+
+def _plugin(b: Builder, name: str | None, fo: FO) -> dict[str, Any] | None:
+    """A stored plugin (its script is never run by the sandbox)."""
+    if fo is None or name is None:
+        return None
+    return plugin(b, b.graph.directory.plugins.get(name), fo)
 
 
 def assignment(b: Builder, t: EntityType, a: Assignment, fo: dict[str, Any]) -> dict[str, Any]:
@@ -90,7 +100,7 @@ def assignment(b: Builder, t: EntityType, a: Assignment, fo: dict[str, Any]) -> 
         "semanticAnnotationsInherited": False if semantic is not None else None,
         "registrator": b.person(a.registrator, wants(fo, "registrator")),
         "registrationDate": a.registration_ms,
-        "plugin": None,  # no dynamic/managed property plugins
+        "plugin": _plugin(b, a.plugin, wants(fo, "plugin")),
     }
 
 
@@ -116,13 +126,15 @@ def property_type(b: Builder, p: PropertyType | None, fo: FO) -> dict[str, Any] 
     )
     if not b.v37:
         out["materialType"] = None
-    out["sampleType"] = None
+    out["sampleType"] = entity_type(
+        b, b.graph.entity_type("SAMPLE", p.sample_type or ""), wants(fo, "sampleType")
+    )
     out["schema"] = None
     out["transformation"] = None
     out["semanticAnnotations"] = [] if wants(fo, "semanticAnnotations") is not None else None
     out["registrator"] = b.person(p.registrator, wants(fo, "registrator"))
     out["registrationDate"] = p.registration_ms
-    out["metaData"] = {}
+    out["metaData"] = dict(p.meta_data)
     return out
 
 

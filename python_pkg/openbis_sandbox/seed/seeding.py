@@ -1,4 +1,6 @@
-"""Initial content: ``empty`` (masterdata defaults only), ``demo`` (a small ELN-style lab),
+"""Initial content: ``empty`` (masterdata defaults only), ``fresh`` (what a newly installed
+openBIS with ELN-LIMS holds: ``empty`` plus the default object /DEFAULT/DEFAULT/DEFAULT and
+the ELN's validation plugins), ``demo`` (a small ELN-style lab),
 ``scale:N`` (demo plus N samples and N data sets, bulk-inserted) and ``types:TxP`` (demo
 plus T data-set types with P properties each, for upload-form benchmarks).
 
@@ -13,11 +15,13 @@ from dataclasses import dataclass
 
 from ..store.db import Store
 from .demo import seed_demo
+from .fresh import seed_fresh
 from .masterdata import seed_dataset_types, seed_masterdata
 from .scale import seed_scale
 
 SEED_CHOICES_HELP = (
-    "demo (default), empty, scale:N (demo plus N samples and N data sets) or "
+    "demo (default), empty, fresh (a new openBIS with ELN-LIMS: empty plus the object "
+    "/DEFAULT/DEFAULT/DEFAULT and the ELN's validation plugins), scale:N (demo plus N samples and N data sets) or "
     "types:TxP (demo plus T data-set types with P properties each)"
 )
 _TYPES_RE = re.compile(r"types:(\d{1,4})x(\d{1,3})")
@@ -25,7 +29,7 @@ _TYPES_RE = re.compile(r"types:(\d{1,4})x(\d{1,3})")
 
 @dataclass(frozen=True)
 class SeedSpec:
-    name: str  # "demo" | "empty" | "scale" | "types"
+    name: str  # "demo" | "empty" | "fresh" | "scale" | "types"
     scale: int = 0
     types: int = 0
     properties: int = 0
@@ -40,7 +44,7 @@ class SeedSpec:
 
 
 def parse_seed(text: str) -> SeedSpec:
-    if text in ("demo", "empty"):
+    if text in ("demo", "empty", "fresh"):
         return SeedSpec(text)
     if text.startswith("scale:") and text[6:].isdigit():
         return SeedSpec("scale", int(text[6:]))
@@ -56,7 +60,9 @@ def seed_store(store: Store, spec: SeedSpec) -> bool:
         if conn.execute("SELECT 1 FROM meta WHERE key = 'seed'").fetchone():
             return False
         seed_masterdata(conn)
-        if spec.name != "empty":
+        if spec.name == "fresh":
+            seed_fresh(conn)
+        elif spec.name != "empty":
             seed_demo(store, conn)
         if spec.name == "scale":
             seed_scale(store, conn, spec.scale)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OpenbisError
+from . import archiving
 from .ids import (
     not_found,
     resolve_dataset,
@@ -29,9 +30,9 @@ from .ids import (
     resolve_space,
 )
 from .load import load_graph
+from .migrate import open_schema
 from .properties import normalise_properties
 from .records import Graph
-from .schema import DDL, SCHEMA_VERSION
 
 PAT_PREFIX = "$pat-"
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9_\-.]+$")
@@ -84,11 +85,11 @@ class Store:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA synchronous=NORMAL")
-        self._conn.executescript(DDL)
-        self._conn.execute(
-            "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?)",
-            (str(SCHEMA_VERSION),),
-        )
+        try:
+            open_schema(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
         self._generation = 0
         self._graph: Graph | None = None
         self._graph_generation = -1
@@ -117,6 +118,9 @@ class Store:
     def graph(self) -> Graph:
         """The current metadata snapshot (cached until the next write)."""
         with self._lock:
+            if archiving.due(self._conn, now_ms()):  # pending archiving steps finish on read
+                with self.transaction() as conn:
+                    archiving.advance(conn, now_ms())
             if self._graph is None or self._graph_generation != self._generation:
                 self._conn.execute("BEGIN")
                 try:
@@ -125,6 +129,16 @@ class Store:
                     self._conn.execute("COMMIT")
                 self._graph_generation = self._generation
             return self._graph
+
+    @contextmanager
+    def read(self) -> Iterator[sqlite3.Connection]:
+        """A consistent read transaction on the shared connection (no writes)."""
+        with self._lock:
+            self._conn.execute("BEGIN")
+            try:
+                yield self._conn
+            finally:
+                self._conn.execute("COMMIT")
 
     def is_empty(self) -> bool:
         with self._lock:
@@ -146,12 +160,19 @@ class Store:
         email: str | None = None,
     ) -> None:
         with self.transaction() as conn:
+            known = conn.execute("SELECT 1 FROM persons WHERE user_id = ?", (user_id,)).fetchone()
             conn.execute(
                 "INSERT INTO persons(user_id, password, first_name, last_name, email, "
                 "registration_ms) VALUES (?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(user_id) DO UPDATE SET password = excluded.password",
                 (user_id, password, first_name, last_name, email, now_ms()),
             )
+            if not known:  # like admin on a fresh openBIS: instance ADMIN (never enforced)
+                conn.execute(
+                    "INSERT INTO role_assignments(role, user_id, registrator, registration_ms) "
+                    "VALUES ('ADMIN', ?, ?, ?)",
+                    (user_id, user_id, now_ms()),
+                )
 
     def login(self, user_id: str, password: str) -> str | None:
         """A new session token, or None for an unknown user or a wrong password."""
@@ -162,7 +183,11 @@ class Store:
         if (
             row is None
             or row["password"] is None
-            or not secrets.compare_digest(row["password"], password)
+            # bytes: compare_digest refuses str with non-ASCII characters (e.g. "é")
+            or not secrets.compare_digest(
+                row["password"].encode("utf-8", "surrogatepass"),
+                password.encode("utf-8", "surrogatepass"),
+            )
         ):
             return None
         stamp = datetime.now().strftime("%y%m%d%H%M%S%f")[:15]
@@ -365,13 +390,16 @@ class Store:
             space = space or graph.projects[project].space
         parents = [self._resolve_or_fail(resolve_sample, graph, p) for p in parent_ids or []]
         children = [self._resolve_or_fail(resolve_sample, graph, c) for c in child_ids or []]
-        props = normalise_properties(graph, entity_type, properties)
         with self.transaction() as conn:
             perm_id = self.next_perm_id(conn, ms)
             if code is None or code == "":
                 prefix = entity_type.options.get("generatedCodePrefix") or "S"
                 code = f"{prefix}{perm_id.rsplit('-', 1)[1]}"
             code = _check_code(code)
+            owner = graph.projects[project].identifier if project else f"/{space}" if space else ""
+            props = normalise_properties(
+                graph, entity_type, properties, own=(f"{owner}/{code}", perm_id)
+            )
             duplicate = conn.execute(
                 "SELECT 1 FROM samples WHERE code = ? AND space IS ? AND project_perm_id IS ?",
                 (code, space, project),

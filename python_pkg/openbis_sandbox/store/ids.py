@@ -36,6 +36,8 @@ def id_key(id_obj: dict[str, Any]) -> str:
         return str(id_obj["identifier"])
     if "techId" in id_obj:
         return str(id_obj["techId"])
+    if id_type.endswith("TagCode"):  # TagCode.toString(): the code as sent
+        return str(id_obj.get("code"))
     return str(id_obj.get("permId"))
 
 

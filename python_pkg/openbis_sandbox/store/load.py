@@ -6,6 +6,7 @@ import json
 import sqlite3
 from collections import defaultdict
 
+from .directory import load_directory
 from .records import (
     Assignment,
     DataSet,
@@ -14,10 +15,12 @@ from .records import (
     Graph,
     Person,
     PersonalAccessToken,
+    PhysicalFlags,
     Project,
     PropertyType,
     Sample,
     Space,
+    Tag,
     Term,
     Vocabulary,
 )
@@ -31,6 +34,7 @@ def load_graph(conn: sqlite3.Connection) -> Graph:
     props = _properties(conn)
     sample_parents, sample_children = _links(conn, "sample_links")
     dataset_parents, dataset_children = _links(conn, "dataset_links")
+    components, containers = _components(conn)
     first_ms = conn.execute("SELECT MIN(registration_ms) FROM persons").fetchone()[0] or 0
 
     return Graph(
@@ -50,6 +54,12 @@ def load_graph(conn: sqlite3.Connection) -> Graph:
         dataset_children=dict(dataset_children),
         pats=_pats(conn),
         datastore_registration_ms=first_ms,
+        tags=_tags(conn),
+        entity_tags=_entity_tags(conn),
+        physical_flags=_physical_flags(conn),
+        dataset_components=dict(components),
+        dataset_containers=dict(containers),
+        directory=load_directory(conn),
     )
 
 
@@ -80,6 +90,7 @@ def _assignments(conn: sqlite3.Connection) -> dict[tuple[str, str], list[Assignm
                 show_raw_value_in_forms=bool(row["show_raw_value_in_forms"]),
                 registrator=row["registrator"],
                 registration_ms=row["registration_ms"],
+                plugin=row["plugin"],
             )
         )
     return assignments
@@ -226,6 +237,8 @@ def _property_types(conn: sqlite3.Connection) -> dict[str, PropertyType]:
             r["registrator"],
             r["registration_ms"],
             bool(r["multi_value"]),
+            r["sample_type"],
+            json.loads(r["meta_data"] or "{}"),
         )
         for r in _rows(conn, "SELECT * FROM property_types ORDER BY code")
     }
@@ -280,3 +293,40 @@ def _pats(conn: sqlite3.Connection) -> dict[str, PersonalAccessToken]:
         )
         for r in _rows(conn, "SELECT * FROM pats ORDER BY registration_ms")
     }
+
+
+def _tags(conn: sqlite3.Connection) -> dict[str, Tag]:
+    return {
+        r["perm_id"]: Tag(
+            r["perm_id"], r["code"], r["owner"], r["description"], r["registration_ms"]
+        )
+        for r in _rows(conn, "SELECT * FROM tags ORDER BY registration_ms, perm_id")
+    }
+
+
+def _entity_tags(conn: sqlite3.Connection) -> dict[tuple[str, str], list[str]]:
+    entity_tags: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for r in _rows(conn, "SELECT * FROM entity_tags ORDER BY ordinal, tag"):
+        entity_tags[(r["entity_kind"], r["perm_id"])].append(r["tag"])
+    return dict(entity_tags)
+
+
+def _physical_flags(conn: sqlite3.Connection) -> dict[str, PhysicalFlags]:
+    return {
+        r["perm_id"]: PhysicalFlags(
+            bool(r["present_in_archive"]),
+            bool(r["archiving_requested"]),
+            bool(r["unarchiving_requested"]),
+        )
+        for r in _rows(conn, "SELECT * FROM physical_data")
+    }
+
+
+def _components(conn: sqlite3.Connection) -> tuple[dict, dict]:
+    """Container → component permIds, and component → container permIds."""
+    components: dict[str, list[str]] = defaultdict(list)
+    containers: dict[str, list[str]] = defaultdict(list)
+    for r in _rows(conn, "SELECT container, component FROM dataset_components ORDER BY ordinal"):
+        components[r["container"]].append(r["component"])
+        containers[r["component"]].append(r["container"])
+    return components, containers

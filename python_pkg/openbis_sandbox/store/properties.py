@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timezone
 
 from ..errors import OpenbisError
+from .ids import resolve_sample
 from .records import EntityType, Graph
 
 KIND_LABEL = {"DATA_SET": "data set", "SAMPLE": "sample", "EXPERIMENT": "experiment"}
@@ -38,7 +39,8 @@ def _parses(value: str, formats: tuple[str, ...]) -> bool:
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
 
-def _parse_timestamp(value: str) -> datetime | None:
+def parse_timestamp(value: str) -> datetime | None:
+    """A DATE or TIMESTAMP value as openBIS accepts or stores it (UTC unless it has a zone)."""
     for fmt in _TIMESTAMP_FORMATS:
         try:
             parsed = datetime.strptime(value, fmt)
@@ -48,10 +50,35 @@ def _parse_timestamp(value: str) -> datetime | None:
     return None
 
 
+def _sample_reference(graph: Graph, value: str, own: tuple[str, str] | None) -> str:
+    """The permId of the sample a SAMPLE-typed value names (permId or identifier).
+
+    openBIS stores the referenced sample, not the text (``EntityPropertiesConverter``
+    resolves the value; the V3 ``PropertyTranslator`` writes the sample's permId back, (I)).
+    ``own`` is ``(identifier, permId)`` of the sample being created: it may name itself, as
+    pybis's ``test_create_samples_pointing_to_samples_in_transaction`` does.
+    """
+    if value in graph.samples:
+        return value
+    if own is not None and value.upper() in (own[0].upper(), own[1].upper()):
+        return own[1]
+    found = resolve_sample(graph, {"identifier": value})
+    if found is None:
+        raise OpenbisError(f"Sample '{value}' does not exist.")  # (I)
+    return found
+
+
 def _check_value(
-    graph: Graph, code: str, data_type: str, vocabulary: str | None, value: str
+    graph: Graph,
+    code: str,
+    data_type: str,
+    vocabulary: str | None,
+    value: str,
+    own: tuple[str, str] | None = None,
 ) -> str:
     """Return the stored form of ``value`` or raise the openBIS validation error."""
+    if data_type == "SAMPLE":
+        return _sample_reference(graph, value.strip(), own)
     if data_type == "INTEGER":
         if not re.fullmatch(r"[+-]?\d+", value.strip()):
             raise OpenbisError(f"Integer value '{value}' has improper format.")  # (I)
@@ -76,7 +103,7 @@ def _check_value(
             )
         return value.strip()
     if data_type == "TIMESTAMP":
-        parsed = _parse_timestamp(value.strip())
+        parsed = parse_timestamp(value.strip())
         if parsed is None:
             raise OpenbisError(  # (I)
                 f"Timestamp value '{value}' has improper format. It must be one of "
@@ -98,11 +125,16 @@ def _check_value(
 
 
 def normalise_properties(
-    graph: Graph, entity_type: EntityType, properties: dict[str, object] | None
+    graph: Graph,
+    entity_type: EntityType,
+    properties: dict[str, object] | None,
+    own: tuple[str, str] | None = None,
 ) -> dict[str, str]:
     """Upper-case the codes, validate every value and check mandatory assignments.
 
-    Empty values (``None`` or ``""``) are dropped, as openBIS does. Raises ``OpenbisError``.
+    Empty values (``None`` or ``""``) are dropped, as openBIS does. ``own``: identifier and
+    permId of the sample being created (a SAMPLE-typed value may name it). Raises
+    ``OpenbisError``.
     """
     assigned = {a.property_code: a for a in entity_type.assignments}
     result: dict[str, str] = {}
@@ -120,7 +152,7 @@ def normalise_properties(
             )
         value = raw_value if isinstance(raw_value, str) else _stringify(raw_value)
         result[code] = _check_value(
-            graph, code, property_type.data_type, property_type.vocabulary, value
+            graph, code, property_type.data_type, property_type.vocabulary, value, own
         )
     for code, assignment in assigned.items():
         if assignment.mandatory and code not in result:

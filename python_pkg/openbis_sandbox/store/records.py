@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from .directory import Directory
+
 
 @dataclass(frozen=True)
 class Person:
@@ -83,6 +85,8 @@ class PropertyType:
     registrator: str | None
     registration_ms: int
     multi_value: bool = False
+    sample_type: str | None = None  # data type SAMPLE: the allowed sample type, None = all
+    meta_data: dict = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,7 @@ class Assignment:
     show_raw_value_in_forms: bool
     registrator: str | None
     registration_ms: int
+    plugin: str | None = None  # name of a dynamic/managed property plugin
 
 
 @dataclass(frozen=True)
@@ -173,6 +178,27 @@ class PersonalAccessToken:
     access_ms: int | None
 
 
+@dataclass(frozen=True)
+class Tag:
+    """A tag (openBIS "metaproject"): private to its owner, permId ``/<owner>/<CODE>``."""
+
+    perm_id: str
+    code: str
+    owner: str
+    description: str | None
+    registration_ms: int
+
+
+@dataclass(frozen=True)
+class PhysicalFlags:
+    present_in_archive: bool = False
+    archiving_requested: bool = False
+    unarchiving_requested: bool = False
+
+
+NO_FLAGS = PhysicalFlags()
+
+
 @dataclass
 class Graph:
     """A consistent snapshot of all metadata, with the relations pre-joined."""
@@ -193,6 +219,15 @@ class Graph:
     dataset_children: dict[str, list[str]]
     pats: dict[str, PersonalAccessToken]
     datastore_registration_ms: int
+    # tags by permId; an entity's tag permIds by (kind, permId)
+    tags: dict[str, Tag] = field(default_factory=dict)
+    entity_tags: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # archiving flags of physical data sets; containers' components and the reverse
+    physical_flags: dict[str, PhysicalFlags] = field(default_factory=dict)
+    dataset_components: dict[str, list[str]] = field(default_factory=dict)
+    dataset_containers: dict[str, list[str]] = field(default_factory=dict)
+    # persons' extras, groups, role assignments, plugins
+    directory: Directory = field(default_factory=Directory)
 
     # --- identifier helpers -------------------------------------------------------
 

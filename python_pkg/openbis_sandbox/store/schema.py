@@ -1,13 +1,21 @@
-"""SQLite schema of the sandbox store. Bump ``SCHEMA_VERSION`` on incompatible changes."""
+"""SQLite schema of the sandbox store: every table a new data dir gets.
 
-SCHEMA_VERSION = 1
+A change to it bumps ``SCHEMA_VERSION`` and adds one step to ``migrate.UPGRADES`` that
+brings a data dir of the previous version up to date (``migrate.open_schema``).
+Version 2 added the persons' home space and web-app settings, the property types' sample
+type and metadata, the assignments' plugin, and the tables from ``authorization_groups``
+on (groups, role assignments, plugins, tags, the trash, archiving flags, containers).
+"""
+
+SCHEMA_VERSION = 2
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS persons (
     user_id TEXT PRIMARY KEY, password TEXT, first_name TEXT, last_name TEXT, email TEXT,
-    registration_ms INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+    registration_ms INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1,
+    space TEXT, webapp_settings TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS sessions (
     token TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES persons(user_id),
     created_ms INTEGER NOT NULL, last_access_ms INTEGER NOT NULL);
@@ -39,7 +47,8 @@ CREATE TABLE IF NOT EXISTS property_types (
     code TEXT PRIMARY KEY, label TEXT NOT NULL, description TEXT NOT NULL,
     data_type TEXT NOT NULL, vocabulary TEXT REFERENCES vocabularies(code),
     managed_internally INTEGER NOT NULL DEFAULT 0, registrator TEXT,
-    registration_ms INTEGER NOT NULL, multi_value INTEGER NOT NULL DEFAULT 0);
+    registration_ms INTEGER NOT NULL, multi_value INTEGER NOT NULL DEFAULT 0,
+    sample_type TEXT, meta_data TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS entity_types (
     kind TEXT NOT NULL, code TEXT NOT NULL, description TEXT,
     modification_ms INTEGER NOT NULL, options TEXT NOT NULL DEFAULT '{}',
@@ -50,7 +59,7 @@ CREATE TABLE IF NOT EXISTS assignments (
     section TEXT, ordinal INTEGER NOT NULL, mandatory INTEGER NOT NULL DEFAULT 0,
     show_in_edit_view INTEGER NOT NULL DEFAULT 1,
     show_raw_value_in_forms INTEGER NOT NULL DEFAULT 0,
-    registrator TEXT, registration_ms INTEGER NOT NULL,
+    registrator TEXT, registration_ms INTEGER NOT NULL, plugin TEXT,
     PRIMARY KEY (kind, type_code, property_code),
     FOREIGN KEY (kind, type_code) REFERENCES entity_types(kind, code));
 CREATE TABLE IF NOT EXISTS experiments (
@@ -83,4 +92,45 @@ CREATE TABLE IF NOT EXISTS dataset_links (
     parent TEXT NOT NULL REFERENCES datasets(perm_id),
     child TEXT NOT NULL REFERENCES datasets(perm_id),
     ordinal INTEGER NOT NULL, PRIMARY KEY (parent, child));
+CREATE TABLE IF NOT EXISTS authorization_groups (
+    code TEXT PRIMARY KEY, description TEXT, registrator TEXT,
+    registration_ms INTEGER NOT NULL, modification_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS authorization_group_users (
+    group_code TEXT NOT NULL REFERENCES authorization_groups(code) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES persons(user_id),
+    ordinal INTEGER NOT NULL, PRIMARY KEY (group_code, user_id));
+CREATE TABLE IF NOT EXISTS role_assignments (
+    tech_id INTEGER PRIMARY KEY AUTOINCREMENT, role TEXT NOT NULL,
+    user_id TEXT REFERENCES persons(user_id),
+    group_code TEXT REFERENCES authorization_groups(code) ON DELETE CASCADE,
+    space TEXT, project_perm_id TEXT, registrator TEXT, registration_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS plugins (
+    name TEXT PRIMARY KEY, description TEXT, plugin_type TEXT NOT NULL, entity_kind TEXT,
+    script TEXT, available INTEGER NOT NULL DEFAULT 1, registrator TEXT,
+    registration_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS tags (
+    perm_id TEXT PRIMARY KEY, code TEXT NOT NULL, owner TEXT NOT NULL,
+    description TEXT, registration_ms INTEGER NOT NULL, UNIQUE (owner, code));
+CREATE TABLE IF NOT EXISTS entity_tags (
+    entity_kind TEXT NOT NULL, perm_id TEXT NOT NULL,
+    tag TEXT NOT NULL REFERENCES tags(perm_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL, PRIMARY KEY (entity_kind, perm_id, tag));
+CREATE TABLE IF NOT EXISTS deletions (
+    tech_id INTEGER PRIMARY KEY AUTOINCREMENT, reason TEXT NOT NULL,
+    registrator TEXT NOT NULL, registration_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS trash (
+    deletion_id INTEGER NOT NULL REFERENCES deletions(tech_id), seq INTEGER NOT NULL,
+    entity_kind TEXT NOT NULL, perm_id TEXT NOT NULL, original INTEGER NOT NULL,
+    identifier TEXT NOT NULL, type_code TEXT NOT NULL, space TEXT, project_perm_id TEXT,
+    payload TEXT NOT NULL, PRIMARY KEY (deletion_id, seq));
+CREATE TABLE IF NOT EXISTS physical_data (
+    perm_id TEXT PRIMARY KEY REFERENCES datasets(perm_id) ON DELETE CASCADE,
+    present_in_archive INTEGER NOT NULL DEFAULT 0,
+    archiving_requested INTEGER NOT NULL DEFAULT 0,
+    unarchiving_requested INTEGER NOT NULL DEFAULT 0,
+    pending_target TEXT, pending_until_ms INTEGER);
+CREATE TABLE IF NOT EXISTS dataset_components (
+    container TEXT NOT NULL REFERENCES datasets(perm_id),
+    component TEXT NOT NULL REFERENCES datasets(perm_id),
+    ordinal INTEGER NOT NULL, PRIMARY KEY (container, component));
 """
