@@ -43,6 +43,24 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The application's server settings (base URL, token, XSRF), set once at
+ * activation from `app.serviceManager.serverSettings`; a default made from the
+ * page's config is used only until then (and in tests).
+ */
+let serverSettings: ServerConnection.ISettings | null = null;
+
+export function setServerSettings(settings: ServerConnection.ISettings): void {
+  serverSettings = settings;
+}
+
+function currentSettings(): ServerConnection.ISettings {
+  if (!serverSettings) {
+    serverSettings = ServerConnection.makeSettings();
+  }
+  return serverSettings;
+}
+
 /** Longest server text we show: an HTML error page must not flood a dialog. */
 const MAX_MESSAGE_LENGTH = 500;
 
@@ -68,25 +86,102 @@ function messageFromBody(body: any, text: string, response: Response): string {
     : fallback;
 }
 
+/** Whether the user has to log in (again) to connection before retrying. */
+export function needsLogin(error: unknown): error is ApiError {
+  return (
+    error instanceof ApiError &&
+    (error.reason === 'not_logged_in' || error.reason === 'session_expired')
+  );
+}
+
+/**
+ * Asks the user to log in to `connection` after `error`; resolves true once
+ * logged in, false when the user gave up.
+ */
+export type LoginHandler = (
+  connection: string,
+  error: ApiError
+) => Promise<boolean>;
+
+let loginHandler: LoginHandler | null = null;
+/** Login prompts being shown, by connection: concurrent failures share one. */
+const pendingLogins = new Map<string, Promise<boolean>>();
+
+/**
+ * Install the login prompt (set once at activation). Every call on an openBIS
+ * connection that fails with `not_logged_in` or `session_expired` then asks
+ * the user to log in and is retried once after a successful login.
+ */
+export function setLoginHandler(handler: LoginHandler | null): void {
+  loginHandler = handler;
+}
+
+/** The connection a `connections/<name>/<resource>` call works on (not login/logout). */
+function connectionOfEndpoint(endpoint: string): string | null {
+  const match = /^connections\/([^/?]+)\/([^/?]+)/.exec(endpoint);
+  if (!match || match[2] === 'login' || match[2] === 'logout') {
+    return null;
+  }
+  return decodeURIComponent(match[1]);
+}
+
+function askLogin(connection: string, error: ApiError): Promise<boolean> {
+  let pending = pendingLogins.get(connection);
+  if (!pending) {
+    pending = (loginHandler ?? (() => Promise.resolve(false)))(
+      connection,
+      error
+    )
+      .catch(reason => {
+        console.error('openBIS bridge: login prompt failed', reason);
+        return false;
+      })
+      .finally(() => pendingLogins.delete(connection));
+    pendingLogins.set(connection, pending);
+  }
+  return pending;
+}
+
 /**
  * Call `endpoint` under `/openbis-bridge/` and return the decoded JSON body.
+ * A call on a connection whose session is missing or expired asks the user
+ * to log in (see `setLoginHandler`) and is retried once.
  *
  * @throws {ApiError} carrying the server's message, reason and field errors.
  */
 export async function requestAPI<T>(
   endpoint: string,
   init: RequestInit = {},
-  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+  settings: ServerConnection.ISettings = currentSettings()
+): Promise<T> {
+  try {
+    return await sendRequest<T>(endpoint, init, settings);
+  } catch (error) {
+    const connection = connectionOfEndpoint(endpoint);
+    if (
+      connection === null ||
+      loginHandler === null ||
+      !needsLogin(error) ||
+      !(await askLogin(connection, error))
+    ) {
+      throw error;
+    }
+    return sendRequest<T>(endpoint, init, settings);
+  }
+}
+
+async function sendRequest<T>(
+  endpoint: string,
+  init: RequestInit,
+  settings: ServerConnection.ISettings
 ): Promise<T> {
   const url = URLExt.join(settings.baseUrl, API_NAMESPACE, endpoint);
   let response: Response;
   try {
     response = await ServerConnection.makeRequest(url, init, settings);
   } catch (error) {
-    throw new ApiError(
-      `Could not reach the Jupyter server: ${(error as Error).message}`,
-      0
-    );
+    // Shown as "The Jupyter server is unreachable: …" (translated in errors.ts).
+    throw new ApiError((error as Error).message, 0);
   }
   const text = await response.text();
   const body = text ? parseJson(text) : null;
@@ -101,7 +196,8 @@ export async function requestAPI<T>(
   if (body === undefined) {
     throw new ApiError(
       'The server answered with invalid JSON.',
-      response.status
+      response.status,
+      'invalid_json'
     );
   }
   return body as T;

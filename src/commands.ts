@@ -1,6 +1,7 @@
 /**
- * The user-facing commands. Each is in the command palette and the notebook
- * context menu, and bound to a notebook toolbar item (schema/plugin.json).
+ * The user-facing commands. Each is in the command palette; the menus (the
+ * "openBIS" main menu, the notebook and file-browser context menus), the
+ * toolbar items and the shortcuts are declared in schema/plugin.json.
  */
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
@@ -14,7 +15,7 @@ import { CommandIDs } from './tokens';
 
 const PALETTE_CATEGORY = 'openBIS';
 
-/** The commands in the order of the palette and the context menu. */
+/** The commands in the order of the palette. */
 const ALL_COMMANDS = [
   CommandIDs.connect,
   CommandIDs.download,
@@ -39,7 +40,7 @@ export function registerCommands(deps: ICommandDeps): void {
   addSaveCommand(deps, access);
   addInsertCodeCommand(deps, access);
   trackNotebookChanges(deps);
-  addToMenus(deps);
+  addToPalette(deps);
 }
 
 function addConnectCommand(deps: ICommandDeps): void {
@@ -78,14 +79,44 @@ function addSaveCommand(deps: ICommandDeps, access: INotebookAccess): void {
       'Save this notebook and its environment as an openBIS dataset'
     ),
     icon: saveToOpenbisIcon,
-    isEnabled: access.hasNotebook,
-    execute: async () => {
-      const panel = access.currentPanel();
+    // From the file browser's context menu: the notebook selected there.
+    isEnabled: args =>
+      args.fromFileBrowser
+        ? selectedNotebook(deps) !== null
+        : access.hasNotebook(),
+    execute: async args => {
+      const panel = args.fromFileBrowser
+        ? await openSelectedNotebook(deps)
+        : access.currentPanel();
       if (panel) {
         await runSaveFlow(panel, deps);
       }
     }
   });
+}
+
+/** The path of the one notebook selected in the file browser, or null. */
+function selectedNotebook(deps: ICommandDeps): string | null {
+  const items = Array.from(deps.fileBrowser?.selectedItems() ?? []);
+  return items.length === 1 && items[0].type === 'notebook'
+    ? items[0].path
+    : null;
+}
+
+/** Open (or show) the notebook selected in the file browser. */
+async function openSelectedNotebook(
+  deps: ICommandDeps
+): Promise<NotebookPanel | null> {
+  const path = selectedNotebook(deps);
+  if (!path) {
+    return null;
+  }
+  const widget = await deps.app.commands.execute('docmanager:open', { path });
+  if (!(widget instanceof NotebookPanel)) {
+    return null;
+  }
+  await widget.context.ready;
+  return widget;
 }
 
 function addInsertCodeCommand(
@@ -155,13 +186,9 @@ function trackNotebookChanges(deps: ICommandDeps): void {
   });
 }
 
-function addToMenus(deps: ICommandDeps): void {
-  ALL_COMMANDS.forEach((command, index) => {
-    deps.app.contextMenu.addItem({
-      command,
-      selector: '.jp-Notebook',
-      rank: 20 + index
-    });
+/** Menus and context menus come from schema/plugin.json; here only the palette. */
+function addToPalette(deps: ICommandDeps): void {
+  ALL_COMMANDS.forEach(command => {
     deps.palette?.addItem({ command, category: PALETTE_CATEGORY });
   });
 }

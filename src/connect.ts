@@ -1,12 +1,13 @@
 /**
- * The Connect dialog, and making sure a flow has a logged-in connection
- * before it talks to openBIS.
+ * The Connect dialog, making sure a flow has a logged-in connection before
+ * it talks to openBIS, and the login prompt shown when a session ends.
  */
 import { Dialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import { ApiError, LoginHandler } from './api';
 import { ConnectBody } from './dialogs/ConnectDialog';
-import { showSubmitDialog } from './dialogs/submitDialog';
+import { showModal, showSubmitDialog } from './dialogs/modal';
 import { ConnectFormModel, ICredentials } from './models/connectForm';
 import { ConnectionModel } from './models/connections';
 
@@ -52,4 +53,56 @@ export async function ensureConnected(
     await showConnectDialog(model, trans);
   }
   return model.active?.status === 'connected' ? model.active.name : null;
+}
+
+/**
+ * Ask the user to log in to `connection` again after `error` (its session is
+ * missing or ended): the Connect dialog's body with that connection selected,
+ * in a modal that may cover an open dialog (e.g. the Download dialog whose
+ * call failed). Resolves true once the connection is logged in.
+ */
+export async function showLoginDialog(
+  model: ConnectionModel,
+  trans: TranslationBundle,
+  connection: string,
+  error: ApiError
+): Promise<boolean> {
+  await model.refresh(false);
+  const form = new ConnectFormModel(model, trans, {
+    select: connection,
+    requireLogin: true
+  });
+  form.showProgress(
+    error.reason === 'session_expired'
+      ? trans.__(
+          'The openBIS session of %1 has ended. Log in again to continue.',
+          connection
+        )
+      : trans.__('Log in to %1 to continue.', connection)
+  );
+  const body = new ConnectBody(form, trans);
+  try {
+    const result = await showModal<ICredentials>({
+      title: trans.__('Log in to openBIS (%1)', connection),
+      body,
+      className: 'jp-OpenbisBridge-wideDialog jp-OpenbisBridge-loginDialog',
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.okButton({ label: trans.__('Log in') })
+      ],
+      onSubmit: () => form.submit()
+    });
+    return result.button.accept && form.selected === connection;
+  } finally {
+    form.dispose();
+  }
+}
+
+/** The login prompt `api.ts` calls when a call on a connection needs a login. */
+export function loginHandler(
+  model: ConnectionModel,
+  trans: TranslationBundle
+): LoginHandler {
+  return (connection, error) =>
+    showLoginDialog(model, trans, connection, error);
 }

@@ -9,6 +9,8 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { ConnectionModel } from './models/connections';
+import { TransfersModel } from './models/transfers';
+import { BridgeSettings } from './settings';
 
 export interface ICommandDeps {
   app: JupyterFrontEnd;
@@ -18,4 +20,7 @@ export interface ICommandDeps {
   palette: ICommandPalette | null;
   state: IStateDB | null;
   fileBrowser: IDefaultFileBrowser | null;
+  settings: BridgeSettings;
+  /** The transfer jobs, shared by the notifications and the transfers view. */
+  transfers: TransfersModel;
 }

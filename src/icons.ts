@@ -29,3 +29,13 @@ export const saveToOpenbisIcon = new LabIcon({
   name: 'openbis-bridge:save',
   svgstr: saveSvg
 });
+
+/** The side panel's tab: a small hierarchy (space → project → data). */
+const openbisSvg = `<svg xmlns="http://www.w3.org/2000/svg" width="16" height="16" viewBox="0 0 24 24">
+  <path class="jp-icon3" fill="#616161" d="M3 3h8v6H8v3h5v-2h8v6h-8v-2H8v4h5v-2h8v6h-8v-2H6V9H3V3zm2 2v2h4V5H5zm10 7v2h4v-2h-4zm0 6v2h4v-2h-4z"/>
+</svg>`;
+
+export const openbisIcon = new LabIcon({
+  name: 'openbis-bridge:openbis',
+  svgstr: openbisSvg
+});

@@ -1,30 +1,27 @@
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
 import { IStateDB } from '@jupyterlab/statedb';
-import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { ITranslator } from '@jupyterlab/translation';
 
-import { registerCommands } from './commands';
-import { ConnectionIndicator } from './indicator';
-import { ConnectionModel } from './models/connections';
-import { ProvenanceSync } from './provenance';
-import { PACKAGE_NAME } from './tokens';
-
-/** Name of the Connect item in schema/plugin.json, replaced by the live indicator. */
-const CONNECT_ITEM = 'openbis-connect';
-/** How often the indicator re-reads the server's last known connection states. */
-const STATUS_POLL_MS = 60 * 1000;
+import { activateBridge } from './bridge';
+import { activatePanel } from './panel/activate';
+import { IOpenBISBridge, PACKAGE_NAME } from './tokens';
 
 /**
- * Registers the openBIS commands and the connection indicator. The notebook
- * toolbar items are declared in schema/plugin.json (`jupyter.lab.toolbars`),
- * so users can hide or reorder them in the settings editor.
+ * Registers the openBIS commands and the connection indicator, and provides
+ * `IOpenBISBridge`. The notebook toolbar items, the menus and the settings
+ * are declared in schema/plugin.json, so users can change them in the
+ * Settings Editor.
  */
-const plugin: JupyterFrontEndPlugin<void> = {
+const plugin: JupyterFrontEndPlugin<IOpenBISBridge> = {
   id: `${PACKAGE_NAME}:plugin`,
   description:
     'Connect notebooks to openBIS: download datasets, save notebooks back.',
@@ -35,8 +32,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     ITranslator,
     IToolbarWidgetRegistry,
     IStateDB,
-    IDefaultFileBrowser
+    IDefaultFileBrowser,
+    ISettingRegistry
   ],
+  provides: IOpenBISBridge,
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
@@ -44,38 +43,42 @@ const plugin: JupyterFrontEndPlugin<void> = {
     translator: ITranslator | null,
     toolbarRegistry: IToolbarWidgetRegistry | null,
     state: IStateDB | null,
-    fileBrowser: IDefaultFileBrowser | null
-  ) => {
-    const trans = (translator ?? nullTranslator).load(
-      'jupyterlab_openbis_bridge'
-    );
-    const model = new ConnectionModel(state);
-    registerCommands({
-      app,
+    fileBrowser: IDefaultFileBrowser | null,
+    settingRegistry: ISettingRegistry | null
+  ): IOpenBISBridge =>
+    activateBridge(app, plugin.id, {
       tracker,
-      model,
-      trans,
       palette,
+      translator,
+      toolbarRegistry,
       state,
-      fileBrowser
-    });
-    // Records of downloads/saves made by kernel code for an open notebook.
-    new ProvenanceSync({
-      tracker,
-      events: app.serviceManager.events,
-      contents: app.serviceManager.contents
-    });
-    toolbarRegistry?.addFactory(
-      'Notebook',
-      CONNECT_ITEM,
-      () => new ConnectionIndicator(model, app.commands, trans)
-    );
-    // Lazily, after start-up: never hold up other plugins on a server round trip.
-    void app.restored.then(async () => {
-      await model.restore();
-      model.startPolling(STATUS_POLL_MS);
-    });
+      fileBrowser,
+      settingRegistry
+    })
+};
+
+/**
+ * The openBIS side panel (left area): browse and search the active
+ * connection, see details, download or insert code. Its command, View-menu
+ * entry and shortcut are in schema/panel.json.
+ */
+const panelPlugin: JupyterFrontEndPlugin<void> = {
+  id: `${PACKAGE_NAME}:panel`,
+  description: 'The openBIS side panel: browse, search, download.',
+  autoStart: true,
+  requires: [IOpenBISBridge],
+  optional: [ILayoutRestorer, ICommandPalette, ITranslator, IStatusBar],
+  activate: (
+    app: JupyterFrontEnd,
+    bridge: IOpenBISBridge,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    translator: ITranslator | null,
+    statusBar: IStatusBar | null
+  ): void => {
+    activatePanel(app, bridge, { restorer, palette, translator, statusBar });
   }
 };
 
-export default plugin;
+export default [plugin, panelPlugin];
+export * from './tokens';

@@ -8,6 +8,7 @@
  * (silent requests publish no stream output) but uses `store_history: false`.
  */
 import { Kernel, KernelMessage } from '@jupyterlab/services';
+import { TranslationBundle } from '@jupyterlab/translation';
 
 export const MARKER = '__OPENBIS_BRIDGE_ENV__';
 
@@ -26,12 +27,55 @@ export interface IEnvironment {
 
 export class CaptureError extends Error {
   constructor(
+    /** English text (logs, tests); users see `captureErrorText`. */
     message: string,
     readonly kind:
-      'unsupported' | 'timeout' | 'kernel_error' | 'no_kernel' | 'bad_output'
+      'unsupported' | 'timeout' | 'kernel_error' | 'no_kernel' | 'bad_output',
+    /**
+     * What the sentence names: the kernel's language (`unsupported`), the
+     * kernel's status when it stopped or the kernel's own error text
+     * (`kernel_error`, see `stopped`).
+     */
+    readonly detail: string | null = null,
+    /** For `kernel_error`: the kernel stopped (`detail` is its status). */
+    readonly stopped = false
   ) {
     super(message);
     this.name = 'CaptureError';
+  }
+}
+
+/** The sentence shown to the user for a failed capture, in their language. */
+export function captureErrorText(
+  error: unknown,
+  trans: TranslationBundle
+): string {
+  if (!(error instanceof CaptureError)) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const { detail } = error;
+  switch (error.kind) {
+    case 'no_kernel':
+      return trans.__('The notebook has no running kernel.');
+    case 'unsupported':
+      return detail
+        ? trans.__(
+            'Capturing the environment is not supported for %1 kernels.',
+            detail
+          )
+        : trans.__('Capturing the environment is not supported here.');
+    case 'timeout':
+      return trans.__(
+        'The kernel did not answer in time (is a cell still running?).'
+      );
+    case 'bad_output':
+      return trans.__('The kernel did not print the environment.');
+    default:
+      if (error.stopped) {
+        return trans.__('The kernel stopped (%1) before it answered.', detail);
+      }
+      // The kernel's own error text is shown as it is.
+      return detail ?? trans.__('The kernel reported an error.');
   }
 }
 
@@ -196,7 +240,8 @@ export async function captureEnvironment(
   if (!language) {
     throw new CaptureError(
       `Capturing the environment is not supported for ${options.language || 'this'} kernels.`,
-      'unsupported'
+      'unsupported',
+      options.language || null
     );
   }
   const nonce = options.nonce ?? newNonce();
@@ -285,7 +330,9 @@ function guardKernel(
         reject(
           new CaptureError(
             `The kernel stopped (${status}) before it answered.`,
-            'kernel_error'
+            'kernel_error',
+            status,
+            true
           )
         );
       }
@@ -309,12 +356,13 @@ function checkReply(
   if (errorText || reply?.content?.status !== 'ok') {
     const content = reply?.content as
       KernelMessage.IReplyErrorContent | undefined;
-    throw new CaptureError(
+    const detail =
       errorText ??
-        (content?.ename
-          ? `${content.ename}: ${content.evalue}`
-          : 'The kernel reported an error.'),
-      'kernel_error'
+      (content?.ename ? `${content.ename}: ${content.evalue}` : null);
+    throw new CaptureError(
+      detail ?? 'The kernel reported an error.',
+      'kernel_error',
+      detail
     );
   }
 }

@@ -1,22 +1,23 @@
 /**
  * Follow a server job (download or upload) in a JupyterLab notification with
- * a progress bar and a Cancel action, until it ends.
+ * a progress bar and a Cancel action, until it ends. The job itself is
+ * followed by the TransfersModel, which the transfers view shows too.
  */
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { cancelJob, getJob } from './api';
 import { describeError } from './errors';
 import { formatBytes } from './format';
+import { isActive, TransfersModel } from './models/transfers';
 import { IJob } from './types';
-
-/** Seconds the server may hold a poll open; it answers at once when the job ends. */
-const LONG_POLL_SECONDS = 2;
 
 export interface ITrackOptions {
   trans: TranslationBundle;
   /** e.g. "Downloading 2 data sets" */
   title: string;
+  transfers: TransfersModel;
+  /** Start the same transfer again from the transfers view. */
+  retry?: () => Promise<void>;
 }
 
 function progressText(job: IJob, options: ITrackOptions): string {
@@ -40,6 +41,7 @@ export async function trackJob<R>(
   job: IJob<R>,
   options: ITrackOptions
 ): Promise<IJob<R>> {
+  const { trans, transfers } = options;
   const cancel = { requested: false };
   const id: string = Notification.emit(
     progressText(job, options),
@@ -50,7 +52,45 @@ export async function trackJob<R>(
       actions: [cancelAction(job, options, cancel, () => id)]
     }
   );
-  const finished = await pollUntilDone(job, options, id, cancel);
+  const onChange = (_: unknown, transfer: { job: IJob } | null): void => {
+    const current = transfer?.job;
+    if (current?.id !== job.id || !isActive(current)) {
+      return;
+    }
+    if (cancel.requested) {
+      return;
+    }
+    const total = current.bytesTotal ?? 0;
+    Notification.update({
+      id,
+      message: progressText(current, options),
+      type: 'in-progress',
+      progress: total ? Math.min(1, current.bytesDone / total) : undefined
+    });
+  };
+  transfers.changed.connect(onChange);
+  let finished: IJob<R>;
+  try {
+    finished = await transfers.follow(job, {
+      title: options.title,
+      retry: options.retry
+    });
+  } catch (error) {
+    Notification.update({
+      id,
+      message: trans.__(
+        '%1: lost track of the job: %2',
+        options.title,
+        describeError(error, trans).message
+      ),
+      type: 'error',
+      autoClose: false,
+      actions: []
+    });
+    throw error;
+  } finally {
+    transfers.changed.disconnect(onChange);
+  }
   showOutcome(finished, options, id);
   return finished;
 }
@@ -72,9 +112,9 @@ function cancelAction(
         return;
       }
       cancel.requested = true;
-      cancelJob(job.id).catch(error =>
-        console.warn('openBIS bridge: cancel failed', error)
-      );
+      options.transfers
+        .cancel(job.id)
+        .catch(error => console.warn('openBIS bridge: cancel failed', error));
       Notification.update({
         id: notificationId(),
         message: trans.__('%1: cancelling…', options.title),
@@ -82,49 +122,6 @@ function cancelAction(
       });
     }
   };
-}
-
-/** Long-poll the job until it ends, updating the progress bar meanwhile. */
-async function pollUntilDone<R>(
-  job: IJob<R>,
-  options: ITrackOptions,
-  id: string,
-  cancel: { requested: boolean }
-): Promise<IJob<R>> {
-  const { trans } = options;
-  let current: IJob<R> = job;
-  while (isActive(current)) {
-    try {
-      current = await getJob<R>(current.id, LONG_POLL_SECONDS);
-    } catch (error) {
-      Notification.update({
-        id,
-        message: trans.__(
-          '%1: lost track of the job: %2',
-          options.title,
-          describeError(error, trans).message
-        ),
-        type: 'error',
-        autoClose: false,
-        actions: []
-      });
-      throw error;
-    }
-    if (!cancel.requested && isActive(current)) {
-      const total = current.bytesTotal ?? 0;
-      Notification.update({
-        id,
-        message: progressText(current, options),
-        type: 'in-progress',
-        progress: total ? Math.min(1, current.bytesDone / total) : undefined
-      });
-    }
-  }
-  return current;
-}
-
-function isActive(job: IJob): boolean {
-  return job.state === 'queued' || job.state === 'running';
 }
 
 /** Success dismisses the notification; a failure or a cancel stays visible. */

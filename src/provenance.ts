@@ -13,6 +13,7 @@ import {
   NotebookPanel
 } from '@jupyterlab/notebook';
 import { Contents, Event } from '@jupyterlab/services';
+import { Debouncer } from '@lumino/polling';
 
 import { acknowledgeProvenance, getPendingProvenance } from './api';
 import {
@@ -90,17 +91,22 @@ export interface IProvenanceSyncOptions {
 }
 
 /**
- * Fetches queued records when the server announces them, and also whenever a
- * notebook opens, becomes current or finishes running a cell: an event is lost
- * when it is emitted while the page is closed or its event socket is
- * (re)connecting. Syncs of one notebook never overlap.
+ * Quiet time after the last cell execution of a notebook before it is synced
+ * once (the fallback for an event lost while the page was closed or its event
+ * socket was reconnecting): a run of many cells costs one request.
+ */
+export const EXECUTION_DEBOUNCE_MS = 5000;
+
+/**
+ * Fetches queued records when the server announces them, once when a notebook
+ * opens (or is renamed), and, debounced, after cells ran. Switching tabs sends
+ * nothing. Syncs of one notebook never overlap.
  */
 export class ProvenanceSync {
   constructor(private readonly _options: IProvenanceSyncOptions) {
     const { tracker, events } = _options;
     events.stream.connect(this._onEvent, this);
     tracker.widgetAdded.connect(this._onAdded, this);
-    tracker.currentChanged.connect(this._onCurrent, this);
     NotebookActions.executed.connect(this._onExecuted, this);
     tracker.forEach(panel => this._onAdded(tracker, panel));
   }
@@ -117,8 +123,9 @@ export class ProvenanceSync {
     const { tracker, events } = this._options;
     events.stream.disconnect(this._onEvent, this);
     tracker.widgetAdded.disconnect(this._onAdded, this);
-    tracker.currentChanged.disconnect(this._onCurrent, this);
     NotebookActions.executed.disconnect(this._onExecuted, this);
+    this._debouncers.forEach(debouncer => debouncer.dispose());
+    this._debouncers.clear();
   }
 
   /** Fetch, merge and acknowledge the records waiting for `panel`'s notebook. */
@@ -180,17 +187,21 @@ export class ProvenanceSync {
     panel.context.pathChanged.connect(() => void this.sync(panel), this);
   }
 
-  private _onCurrent(_: INotebookTracker, panel: NotebookPanel | null): void {
-    if (panel) {
-      void this.sync(panel);
-    }
-  }
-
   private _onExecuted(_: unknown, args: { notebook: Notebook }): void {
     const panel = this._options.tracker.find(p => p.content === args.notebook);
-    if (panel) {
-      void this.sync(panel);
+    if (!panel) {
+      return;
     }
+    let debouncer = this._debouncers.get(panel);
+    if (!debouncer) {
+      debouncer = new Debouncer(() => this.sync(panel), EXECUTION_DEBOUNCE_MS);
+      this._debouncers.set(panel, debouncer);
+      panel.disposed.connect(() => {
+        this._debouncers.get(panel)?.dispose();
+        this._debouncers.delete(panel);
+      });
+    }
+    void debouncer.invoke().catch(() => undefined);
   }
 
   private _localPath(panel: NotebookPanel): string {
@@ -199,4 +210,5 @@ export class ProvenanceSync {
 
   private _disposed = false;
   private _running = new Map<string, Promise<void>>();
+  private _debouncers = new Map<NotebookPanel, Debouncer<void>>();
 }

@@ -191,6 +191,8 @@ export interface IDownloadRequest {
   destination?: string;
   notebookPath?: string;
   overwrite?: boolean;
+  /** Only these paths of the data set (a file or a folder prefix); one data set only. */
+  files?: string[];
 }
 
 export interface IDownloadedDataSet {

@@ -12,7 +12,7 @@ import { AuthMethod } from '../types';
 import { ConnectionsTable } from './ConnectionsTable';
 import { describedBy, ErrorBanner, Field, uniqueId } from './fields';
 import { ProfileForm } from './ProfileForm';
-import { IEnterAware } from './submitDialog';
+import { IEnterAware } from './modal';
 
 interface ILoginIds {
   method: string;
@@ -161,7 +161,7 @@ function LoginForm(props: ILoginProps): JSX.Element | null {
   return (
     <fieldset className="jp-OpenbisBridge-login">
       <legend>
-        {selected.status === 'connected'
+        {selected.status === 'connected' && !form.requireLogin
           ? trans.__('Use %1, or log in again', selected.name)
           : trans.__('Log in to %1', selected.name)}
       </legend>

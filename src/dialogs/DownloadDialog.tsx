@@ -7,16 +7,11 @@ import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import {
-  DownloadModel,
-  EntityHit,
-  IDownloadChoice,
-  PAGE_SIZE
-} from '../models/download';
+import { DownloadModel, EntityHit, IDownloadChoice } from '../models/download';
 import { IExperiment, IProject, ISample, ISpace } from '../types';
 import { DataSetTable, FilePreview } from './DataSetTable';
 import { describedBy, ErrorBanner, Field, uniqueId } from './fields';
-import { IEnterAware } from './submitDialog';
+import { IEnterAware } from './modal';
 
 type Ids = DownloadBody['ids'];
 
@@ -84,7 +79,7 @@ export class DownloadBody
             items={model.page.items}
             totalCount={model.page.totalCount}
             offset={model.page.offset}
-            pageSize={PAGE_SIZE}
+            pageSize={model.pageSize}
             loading={model.busy}
             selected={model.selected}
             focused={model.focused}

@@ -19,7 +19,7 @@ import {
   TargetSection,
   TypeRow
 } from './SaveSections';
-import { IEnterAware } from './submitDialog';
+import { IEnterAware } from './modal';
 
 export class SaveBody
   extends ReactWidget

@@ -13,14 +13,15 @@ import { getDataSet, startDownload } from '../api';
 import { ensureConnected } from '../connect';
 import { ICommandDeps } from '../deps';
 import { DownloadBody } from '../dialogs/DownloadDialog';
-import { showSubmitDialog } from '../dialogs/submitDialog';
+import { showSubmitDialog } from '../dialogs/modal';
 import { describeError } from '../errors';
 import { insertCodeCell, loadCode } from '../insertCode';
 import { IDownloadRecord, IRecordedFile, recordDownloads } from '../metadata';
 import { DownloadModel, IDownloadChoice } from '../models/download';
 import { notebookLocalPath } from '../notebookPath';
 import { trackJob } from '../progress';
-import { IDownloadResult, IJob } from '../types';
+import { IBridgeDownloadOptions } from '../tokens';
+import { IDownloadRequest, IDownloadResult, IJob } from '../types';
 
 /** `actions` entry of the Download dialog's "Insert code" button. */
 const INSERT_ACTION = 'openbis-insert-code';
@@ -44,7 +45,11 @@ export interface IDownloadFlowOptions {
 /** What the user decided in the dialog; null when it was closed. */
 type Decision =
   | { kind: 'insert'; permIds: string[] }
-  | { kind: 'download'; job: IJob<IDownloadResult>; choice: IDownloadChoice }
+  | {
+      kind: 'download';
+      job: IJob<IDownloadResult>;
+      request: IDownloadRequest;
+    }
   | null;
 
 type DownloadedDataSet = IDownloadResult['dataSets'][number];
@@ -64,11 +69,96 @@ export async function runDownloadFlow(
       insertLoadCode(panel, deps, decision.permIds, connection);
     }
   } else if (decision?.kind === 'download') {
-    const done = await followDownload(deps, decision);
-    if (done) {
-      await recordAndNotify(panel, deps, connection, decision.choice, done);
-    }
+    await completeDownload(
+      { panel, deps, connection, request: decision.request },
+      decision.job
+    );
   }
+}
+
+/** What a download job was started with, and where its records go. */
+interface IDownloadContext {
+  panel: NotebookPanel | null;
+  deps: ICommandDeps;
+  connection: string;
+  request: IDownloadRequest;
+}
+
+/**
+ * Follow the job, then record the downloads and tell the user. Retry in the
+ * transfers view starts the same request again and comes back here.
+ */
+async function completeDownload(
+  context: IDownloadContext,
+  job: IJob<IDownloadResult>
+): Promise<DownloadedDataSet[] | null> {
+  const { panel, deps, connection, request } = context;
+  const retry = async () => {
+    const again = await startDownload(connection, request);
+    await completeDownload(context, again as IJob<IDownloadResult>);
+  };
+  const done = await followDownload(deps, job, request.permIds.length, retry);
+  if (done) {
+    await recordAndNotify(
+      panel,
+      deps,
+      connection,
+      request.destination ?? '',
+      done
+    );
+  }
+  return done;
+}
+
+/** `<notebook folder>/<download folder setting>`; the file browser's folder without a notebook. */
+export function defaultDestination(
+  deps: Pick<ICommandDeps, 'app' | 'settings' | 'fileBrowser'>,
+  panel: NotebookPanel | null
+): string {
+  const contents = deps.app.serviceManager.contents;
+  const base = panel
+    ? PathExt.dirname(notebookLocalPath(panel, deps))
+    : contents.localPath(deps.fileBrowser?.model.path ?? '');
+  const folder = deps.settings.values.downloadFolder;
+  return [base, folder].filter(part => part).join('/');
+}
+
+/**
+ * Download `permIds` without the dialog (the side panel, other extensions):
+ * start the job, follow it, record it in the notebook and refresh the file
+ * browser. Null when it was refused, failed or cancelled (the user was told).
+ */
+export async function downloadDataSets(
+  deps: ICommandDeps,
+  permIds: string[],
+  options: IBridgeDownloadOptions = {}
+): Promise<IDownloadResult | null> {
+  const { trans } = deps;
+  const connection =
+    options.connection ?? (await ensureConnected(deps.model, trans));
+  if (!connection || permIds.length === 0) {
+    return null;
+  }
+  const panel =
+    options.notebook === undefined
+      ? deps.tracker.currentWidget
+      : options.notebook;
+  const destination = options.destination ?? defaultDestination(deps, panel);
+  const request = { permIds, destination, files: options.files };
+  let job: IJob<IDownloadResult>;
+  try {
+    job = (await startDownload(connection, request)) as IJob<IDownloadResult>;
+  } catch (error) {
+    Notification.error(describeError(error, trans).message, {
+      autoClose: false
+    });
+    return null;
+  }
+  const done = await completeDownload(
+    { panel, deps, connection, request },
+    job
+  );
+  return done ? { dataSets: done } : null;
 }
 
 /** Show the dialog until the user inserts code, starts a download or closes it. */
@@ -79,11 +169,11 @@ async function chooseDataSets(
   options: IDownloadFlowOptions
 ): Promise<Decision> {
   const { trans } = deps;
-  const folder = PathExt.dirname(notebookLocalPath(panel, deps));
   const model = new DownloadModel(
     connection,
     trans,
-    folder ? `${folder}/data` : 'data'
+    defaultDestination(deps, panel),
+    deps.settings.values.pageSize
   );
   const body = new DownloadBody(model, trans);
   void model.loadSpaces();
@@ -148,13 +238,17 @@ async function decide(
     model.showProblem(null, { destination: trans.__('Choose a folder.') });
     return null;
   }
+  const request: IDownloadRequest = {
+    permIds: value.dataSets.map(ds => ds.permId),
+    destination: value.destination,
+    overwrite: value.overwrite
+  };
   try {
-    const job = (await startDownload(connection, {
-      permIds: value.dataSets.map(ds => ds.permId),
-      destination: value.destination,
-      overwrite: value.overwrite
-    })) as IJob<IDownloadResult>;
-    return { kind: 'download', job, choice: value };
+    const job = (await startDownload(
+      connection,
+      request
+    )) as IJob<IDownloadResult>;
+    return { kind: 'download', job, request };
   } catch (error) {
     const problem = describeError(error, trans);
     model.showProblem(problem.message, problem.fields);
@@ -165,15 +259,19 @@ async function decide(
 /** Progress until the job ends; the downloaded data sets when it succeeded. */
 async function followDownload(
   deps: ICommandDeps,
-  decision: { job: IJob<IDownloadResult>; choice: IDownloadChoice }
+  job: IJob<IDownloadResult>,
+  count: number,
+  retry: () => Promise<void>
 ): Promise<DownloadedDataSet[] | null> {
   const { trans } = deps;
-  const finished = await trackJob<IDownloadResult>(decision.job, {
+  const finished = await trackJob<IDownloadResult>(job, {
     trans,
+    transfers: deps.transfers,
+    retry,
     title: trans._n(
       'Downloading %1 data set',
       'Downloading %1 data sets',
-      decision.choice.dataSets.length
+      count
     )
   });
   await deps.fileBrowser?.model.refresh();
@@ -185,10 +283,10 @@ async function followDownload(
 
 /** Record the downloads in the notebook's metadata and tell the user. */
 async function recordAndNotify(
-  panel: NotebookPanel,
+  panel: NotebookPanel | null,
   deps: ICommandDeps,
   connection: string,
-  choice: IDownloadChoice,
+  destination: string,
   dataSets: DownloadedDataSet[]
 ): Promise<void> {
   const { trans } = deps;
@@ -196,15 +294,15 @@ async function recordAndNotify(
   const records = await Promise.all(
     dataSets.map(entry => downloadRecord(connection, instance, entry))
   );
-  if (!panel.isDisposed) {
-    recordDownloads(panel.model!, records);
+  if (panel && !panel.isDisposed && panel.model) {
+    recordDownloads(panel.model, records);
   }
   Notification.success(
     trans._n(
       'Downloaded %1 data set to %2',
       'Downloaded %1 data sets to %2',
       records.length,
-      choice.destination
+      destination
     ),
     { autoClose: 5000 }
   );

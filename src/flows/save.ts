@@ -14,11 +14,11 @@ import { getDataSetTypes, startSave, writeEnvFiles } from '../api';
 import { ensureConnected } from '../connect';
 import { ICommandDeps } from '../deps';
 import { SaveBody } from '../dialogs/SaveDialog';
-import { showSubmitDialog } from '../dialogs/submitDialog';
+import { showSubmitDialog } from '../dialogs/modal';
 import { describeError } from '../errors';
 import {
-  CaptureError,
   captureEnvironment,
+  captureErrorText,
   IEnvironment,
   requirementsText
 } from '../kernel';
@@ -27,7 +27,7 @@ import { ISaveForm, ITarget, SaveFormModel } from '../models/saveForm';
 import { notebookLocalPath } from '../notebookPath';
 import { trackJob } from '../progress';
 import { FormValue, validateProperties } from '../properties';
-import { IDataSetType, IJob, ISaveResult } from '../types';
+import { IDataSetType, IJob, ISaveRequest, ISaveResult } from '../types';
 
 const DEFAULT_TYPE = 'ANALYSIS_NOTEBOOK';
 const FORM_KEY = 'jupyterlab-openbis-bridge:save-form';
@@ -68,11 +68,35 @@ export async function runSaveFlow(
     {}) as IRememberedForm;
   const notebookPath = notebookLocalPath(panel, deps);
   const context = { panel, deps, connection, notebookPath, environment };
-  const job = await showSaveForm(context, types, remembered);
-  const result = job ? await followUpload(context, job) : null;
+  const started = await showSaveForm(context, types, remembered);
+  if (started) {
+    await completeSave(context, started);
+  }
+}
+
+/** A started upload job and the request it was started with. */
+interface IStartedSave {
+  job: IJob<ISaveResult>;
+  request: ISaveRequest;
+}
+
+/**
+ * Follow the upload, then record the new data set and tell the user. Retry in
+ * the transfers view sends the same request again and comes back here.
+ */
+async function completeSave(
+  context: ISaveContext,
+  started: IStartedSave
+): Promise<void> {
+  const { request } = started;
+  const retry = async () => {
+    const job = await startSave(context.connection, request);
+    await completeSave(context, { job: job as IJob<ISaveResult>, request });
+  };
+  const result = await followUpload(context, started.job, retry);
   if (result) {
     await recordSave(context, result);
-    notifySaved(result, deps.trans);
+    notifySaved(result, context.deps.trans);
   }
 }
 
@@ -135,7 +159,7 @@ async function continueWithoutEnvironment(
   error: unknown,
   trans: TranslationBundle
 ): Promise<boolean> {
-  const message = error instanceof CaptureError ? error.message : String(error);
+  const message = captureErrorText(error, trans);
   const answer = await showDialog({
     title: trans.__('Environment not captured'),
     body: trans.__(
@@ -170,7 +194,7 @@ async function showSaveForm(
   context: ISaveContext,
   types: IDataSetType[],
   remembered: IRememberedForm
-): Promise<IJob<ISaveResult> | null> {
+): Promise<IStartedSave | null> {
   const { deps, connection, notebookPath, environment, panel } = context;
   const { trans } = deps;
   const model = new SaveFormModel({
@@ -182,10 +206,11 @@ async function showSaveForm(
     remembered: remembered.values ?? {},
     initialTarget: remembered.target ?? null,
     parentCandidates: downloadedPermIds(panel.model!),
-    environment
+    environment,
+    includeEnvironment: deps.settings.values.includeEnvironment
   });
   const body = new SaveBody(model, deps.app.serviceManager.contents);
-  const started: { job: IJob<ISaveResult> | null } = { job: null };
+  const started: { save: IStartedSave | null } = { save: null };
   try {
     await showSubmitDialog<ISaveForm>({
       title: trans.__('Save notebook to openBIS (%1)', connection),
@@ -200,8 +225,8 @@ async function showSaveForm(
         if (!form || !type) {
           return false;
         }
-        started.job = await startUpload(context, body, type, form);
-        if (!started.job) {
+        started.save = await startUpload(context, body, type, form);
+        if (!started.save) {
           return false;
         }
         await rememberForm(deps.state, remembered, type.code, form);
@@ -211,7 +236,7 @@ async function showSaveForm(
   } finally {
     model.dispose();
   }
-  return started.job;
+  return started.save;
 }
 
 /** (c) Validate, then (d) upload; null when a problem is shown in the form. */
@@ -220,7 +245,7 @@ async function startUpload(
   body: SaveBody,
   type: IDataSetType,
   form: ISaveForm
-): Promise<IJob<ISaveResult> | null> {
+): Promise<IStartedSave | null> {
   const properties = validate(type, form, body, context.deps.trans);
   if (!properties) {
     return null;
@@ -260,7 +285,7 @@ async function upload(
   type: IDataSetType,
   form: ISaveForm,
   properties: Record<string, unknown>
-): Promise<IJob<ISaveResult>> {
+): Promise<IStartedSave> {
   const { panel, connection, notebookPath, environment } = context;
   if (form.includeEnvironment && environment) {
     await writeEnvFiles({
@@ -272,7 +297,7 @@ async function upload(
   if (panel.context.isReady && !panel.context.model.readOnly) {
     await panel.context.save();
   }
-  return (await startSave(connection, {
+  const request: ISaveRequest = {
     notebookPath,
     type: type.code,
     [form.target!.kind]: form.target!.identifier,
@@ -280,7 +305,9 @@ async function upload(
     properties,
     files: form.files,
     includeEnvironment: form.includeEnvironment
-  })) as IJob<ISaveResult>;
+  };
+  const job = (await startSave(connection, request)) as IJob<ISaveResult>;
+  return { job, request };
 }
 
 /** Remember the type, target and values (per type) for the next save. */
@@ -301,11 +328,14 @@ async function rememberForm(
 /** Progress until the job ends; its result when it succeeded. */
 async function followUpload(
   context: ISaveContext,
-  job: IJob<ISaveResult>
+  job: IJob<ISaveResult>,
+  retry: () => Promise<void>
 ): Promise<ISaveResult | null> {
-  const { trans } = context.deps;
+  const { trans, transfers } = context.deps;
   const finished = await trackJob<ISaveResult>(job, {
     trans,
+    transfers,
+    retry,
     title: trans.__('Saving %1 to openBIS', context.notebookPath)
   });
   return finished.state === 'succeeded' && finished.result

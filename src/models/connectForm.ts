@@ -40,13 +40,28 @@ export function loginRequest(credentials: ICredentials): ILoginRequest {
     : { token: credentials.secret.trim() };
 }
 
+export interface IConnectFormOptions {
+  /** Select this connection instead of the active one. */
+  select?: string;
+  /**
+   * Log in again even when the connection looks connected (its session
+   * ended): "Connect" then needs a password or token.
+   */
+  requireLogin?: boolean;
+}
+
 export class ConnectFormModel {
   constructor(
     readonly connections: ConnectionModel,
-    private readonly _trans: TranslationBundle
+    private readonly _trans: TranslationBundle,
+    options: IConnectFormOptions = {}
   ) {
+    this._requireLogin = options.requireLogin ?? false;
     this._selected =
-      connections.activeName ?? connections.connections[0]?.name ?? null;
+      options.select ??
+      connections.activeName ??
+      connections.connections[0]?.name ??
+      null;
     this._username = this.selectedConnection?.username ?? '';
     connections.changed.connect(this._onConnectionsChanged, this);
   }
@@ -59,6 +74,11 @@ export class ConnectFormModel {
   dispose(): void {
     this.connections.changed.disconnect(this._onConnectionsChanged, this);
     Signal.clearData(this);
+  }
+
+  /** Whether "Connect" must log in (the session ended), not just select. */
+  get requireLogin(): boolean {
+    return this._requireLogin;
   }
 
   get selected(): string | null {
@@ -262,7 +282,7 @@ export class ConnectFormModel {
       return false;
     }
     if (!credentials.secret) {
-      if (connection.status === 'connected') {
+      if (connection.status === 'connected' && !this._requireLogin) {
         await this.connections.setActive(connection.name);
         return true;
       }
@@ -302,6 +322,7 @@ export class ConnectFormModel {
   }
 
   private _selected: string | null;
+  private readonly _requireLogin: boolean;
   private _method: AuthMethod = 'password';
   private _username: string;
   private _secret = '';

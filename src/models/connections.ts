@@ -6,6 +6,7 @@
  * workspace, so it survives page reloads); sessions themselves live on the server.
  */
 import { IStateDB } from '@jupyterlab/statedb';
+import { IPoll, Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import {
@@ -17,12 +18,18 @@ import {
   logout,
   updateConnection
 } from '../api';
+import { BridgeSettings, DEFAULT_SETTINGS } from '../settings';
 import { IConnection, ILoginRequest, IProfileFields } from '../types';
 
 const ACTIVE_KEY = 'jupyterlab-openbis-bridge:active-connection';
 
 export class ConnectionModel {
-  constructor(private readonly _state: IStateDB | null) {}
+  constructor(
+    private readonly _state: IStateDB | null,
+    private readonly _settings: BridgeSettings | null = null
+  ) {
+    _settings?.changed.connect(this._onSettings, this);
+  }
 
   /** Emitted whenever the list, the active name or a status changes. */
   get changed(): ISignal<this, void> {
@@ -79,8 +86,8 @@ export class ConnectionModel {
       this._lastError =
         error instanceof ApiError ? error.message : String(error);
     }
-    if (!this._activeName && this._connections.length === 1) {
-      this._activeName = this._connections[0].name;
+    if (!this._activeName) {
+      this._activeName = this._defaultName();
     }
     this._changed.emit();
   }
@@ -131,24 +138,32 @@ export class ConnectionModel {
   }
 
   /**
-   * Re-read the server's last known states every `intervalMs` while the page
-   * is visible (no openBIS calls), so the indicator notices expired sessions.
+   * Re-read the server's last known states (no openBIS calls) every
+   * `statusRefreshSeconds` of the settings, so the indicator notices expired
+   * sessions: backing off while the server fails, standing by while the page
+   * is hidden. A changed interval applies at once.
    */
-  startPolling(intervalMs: number): void {
-    if (this._poll === null) {
-      this._poll = setInterval(() => {
-        if (document.visibilityState === 'visible') {
-          void this.refresh(false);
-        }
-      }, intervalMs);
+  startPolling(): void {
+    if (this._poll !== null) {
+      return;
     }
+    this._poll = new Poll({
+      factory: async () => {
+        await this.refresh(false);
+        if (this._lastError !== null) {
+          // Rejecting makes the poll back off until the server answers again.
+          throw new Error(this._lastError);
+        }
+      },
+      frequency: this._frequency(),
+      standby: () => this._pollSeconds() === 0 || 'when-hidden',
+      name: 'openbis-bridge:connection-status'
+    });
   }
 
   dispose(): void {
-    if (this._poll !== null) {
-      clearInterval(this._poll);
-      this._poll = null;
-    }
+    this._poll?.dispose();
+    this._poll = null;
     Signal.clearData(this);
   }
 
@@ -169,5 +184,32 @@ export class ConnectionModel {
   private _activeName: string | null = null;
   private _lastError: string | null = null;
   private _changed = new Signal<this, void>(this);
-  private _poll: ReturnType<typeof setInterval> | null = null;
+  private _poll: Poll | null = null;
+
+  /** The remembered choice is gone: the default connection, or the only one. */
+  private _defaultName(): string | null {
+    const preferred = this._settings?.values.defaultConnection;
+    if (preferred && this._connections.some(c => c.name === preferred)) {
+      return preferred;
+    }
+    return this._connections.length === 1 ? this._connections[0].name : null;
+  }
+
+  private _pollSeconds(): number {
+    return (
+      this._settings?.values.statusRefreshSeconds ??
+      DEFAULT_SETTINGS.statusRefreshSeconds
+    );
+  }
+
+  private _frequency(): IPoll.Frequency {
+    const interval = Math.max(1, this._pollSeconds()) * 1000;
+    return { interval, backoff: true, max: Math.max(interval, 10 * 60 * 1000) };
+  }
+
+  private _onSettings(): void {
+    if (this._poll) {
+      this._poll.frequency = this._frequency();
+    }
+  }
 }

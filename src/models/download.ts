@@ -65,7 +65,9 @@ export class DownloadModel {
   constructor(
     readonly connection: string,
     private readonly _trans: TranslationBundle,
-    defaultDestination: string
+    defaultDestination: string,
+    /** Data sets per page of the table (the `pageSize` setting). */
+    readonly pageSize: number = PAGE_SIZE
   ) {
     this._destination = defaultDestination;
   }
@@ -258,7 +260,7 @@ export class DownloadModel {
         this.connection,
         query,
         ['experiment', 'sample'],
-        { limit: PAGE_SIZE }
+        { limit: this.pageSize }
       );
       this._hits = [
         ...(found.results.experiment?.items ?? []),
@@ -283,7 +285,7 @@ export class DownloadModel {
       this._changed.emit();
       return;
     }
-    const paging = { offset, limit: PAGE_SIZE };
+    const paging = { offset, limit: this.pageSize };
     await this._load(async () => {
       let page: IPage<IDataSet> | undefined;
       if (source.kind === 'search') {

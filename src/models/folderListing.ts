@@ -44,6 +44,6 @@ export function useFolderListing(
     return () => {
       current = false;
     };
-  }, [folder]);
+  }, [contents, folder]);
   return { items, error };
 }

@@ -38,6 +38,8 @@ export interface ISaveFormOptions {
   initialTarget: ITarget | null;
   parentCandidates: string[];
   environment: IEnvironment | null;
+  /** Whether "include the environment" starts checked (the setting); default true. */
+  includeEnvironment?: boolean;
 }
 
 export type TargetHit = IExperiment | ISample;
@@ -51,6 +53,7 @@ export class SaveFormModel {
     this._values = { ...options.remembered };
     this._target = options.initialTarget;
     this._parents = new Set(options.parentCandidates);
+    this._includeEnv = options.includeEnvironment ?? true;
     const folder = notebookPath.includes('/')
       ? notebookPath.slice(0, notebookPath.lastIndexOf('/'))
       : '';
@@ -153,7 +156,8 @@ export class SaveFormModel {
       ...this._values,
       [this._type]: { ...(this._values[this._type] ?? {}), [code]: value }
     };
-    const { [propertyKey(code)]: _dropped, ...rest } = this._errors;
+    const rest = { ...this._errors };
+    delete rest[propertyKey(code)];
     this._errors = rest;
     if (Object.keys(rest).length === 0) {
       this._message = null; // "please correct…" no longer applies

@@ -274,8 +274,9 @@ test.describe('Save to openBIS, refused by the server', () => {
     const files = dialog.locator('.jp-OpenbisBridge-section', {
       hasText: 'Extra files and folders'
     });
+    // The server's field code, translated (errors.ts).
     await expect(files.locator('.jp-OpenbisBridge-fieldError')).toHaveText(
-      'duplicate name'
+      'Duplicate name.'
     );
     await expect(dialog.getByRole('alert').first()).toContainText(
       'both named x.csv'
