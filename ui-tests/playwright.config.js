@@ -36,7 +36,9 @@ function makeConfig({ app, port, testDir, outputDir, htmlFolder, landing }) {
     outputDir,
     reporter: reporters(htmlFolder),
     workers: 1,
-    retries: 0,
+    // One retry in CI: a kernel-provenance event was once not delivered under load
+    // (see the CHANGELOG's known issues); a retried pass is listed as flaky in the report.
+    retries: process.env.CI ? 1 : 0,
     use: {
       ...baseConfig.use,
       browserName: 'chromium',
