@@ -3,8 +3,9 @@ tags goes to ``create``; the tags are then given to the new entities (a TagCode 
 caller's own TagPermId that does not exist yet creates the tag, see ``store.tags``).
 
 Tag ids must carry ``@type``: pybis 1.37.5's ``new_sample(tags=…)`` sends
-``{"code", "permId"}`` dicts, which openBIS's Jackson cannot read (checked with the
-openBIS oracle), and the sandbox refuses them the same way.
+``{"code", "permId"}`` dicts, which openBIS's Jackson cannot read (``ITagId`` is an
+interface: without ``@type`` it has no class to read into), and the sandbox refuses them
+the same way.
 """
 
 from __future__ import annotations

@@ -53,8 +53,8 @@ _HISTORY_EXP = [
     "unknownHistory",
 ]
 # ProjectFetchOptions' per-relation histories: in the Sept-2023 classes (API 3.6) and later,
-# not in the May-2021 ones (API 3.5, not served); openbis-oracle's 2023 snapshot reads
-# ``spaceHistory`` as HistoryEntryFetchOptions, its 2021 snapshot ignores the field.
+# not in the May-2021 ones (API 3.5, not served): openBIS's 2023 ``ProjectFetchOptions``
+# reads ``spaceHistory`` as HistoryEntryFetchOptions, the 2021 class ignores the field.
 _HISTORY_PROJECT = [
     "history",
     "spaceHistory",
