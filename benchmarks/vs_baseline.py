@@ -1,27 +1,30 @@
 """This extension vs the released jupyter-openbis-server 0.5.0, side by side (on demand, not in CI).
 
-    python benchmarks/vs_baseline.py            # full run: 500 MB, 1 GiB, 2,000 files
-    python benchmarks/vs_baseline.py --quick    # smoke run with small sizes
+    python benchmarks/vs_baseline.py              # 1 GiB, 2,000 x 10 KiB files, 3 repetitions
+    python benchmarks/vs_baseline.py --quick      # smoke run with small sizes
+    python benchmarks/vs_baseline.py --repeat 5 --port 18400
 
-One sandbox (seeded with ``types:TxP``) and two Jupyter servers started from this
-venv, so both use the same pybis: one with our extension, one with the baseline.
-The baseline wheel is downloaded with ``pip download`` (or given with
-``--baseline-wheel``) and only unpacked: its package folder is literally named
-``jupyter-openbis-server``, which ``importlib`` can still import from
-``PYTHONPATH``, so the server loads it by its declared extension point.
+One sandbox (seeded with ``types:TxP``: distinct property types per type, a few shared,
+11 shared vocabularies, as on a real instance) and two Jupyter servers started from this
+venv, so both use the same pybis: one with our extension, one with the baseline ("anchor").
+The baseline wheel is downloaded with ``pip download`` (or given with ``--baseline-wheel``)
+and only unpacked: its package folder is literally named ``jupyter-openbis-server``, which
+``importlib`` can still import from ``PYTHONPATH``, so the server loads it by its extension
+point.
 
-Measured, for each server:
+Each repetition downloads a many-small-files data set and a one-file data set through
+the anchor and through ours (and the big file with ``curl`` over the plain file GET),
+interleaved, the order alternating between repetitions, the page cache emptied before
+every run (``drop_caches`` as root, else ``posix_fadvise`` on the stored files; the
+report says which). During every download an open-loop prober asks ``/api/status`` every
+``--probe-ms`` and records each answer time; the Jupyter server's RSS is read before and
+its peak (VmHWM, reset through ``/proc/<pid>/clear_refs``) after. The report gives
+min/median/max over the repetitions, in MiB and MiB/s, the ratios the project targets,
+and the machine's load before and after each run (other work on the machine slows
+everything; the ratios of interleaved runs are what to compare).
 
-1. ``/api/status`` latency while one data set is being downloaded: an open-loop
-   prober sends a request every ``--probe-ms`` (at most 120 in flight, below
-   tornado's listen backlog) and records each answer time.
-2. Time to load the data-set types with their properties for the upload form,
-   with ``latency:ms=N`` injected on every openBIS request (baseline:
-   ``GET /openbis/datasetTypes/<conn>``, cold; ours: ``dataset-types?refresh=true``).
-3. Download of a large one-file data set and of a many-file data set: MB/s and the
-   Jupyter server's peak RSS (VmHWM, reset before each run through
-   ``/proc/<pid>/clear_refs``), next to ``curl`` of the same files over the
-   sandbox's plain file GET. Stored files are evicted from the page cache first.
+The data-set types for the upload form are loaded once per server, cold, with
+``latency:ms=N`` on every openBIS request (the baseline caches them for its lifetime).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import os
 import secrets
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,7 +50,15 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from measure import evict_from_page_cache, peak_rss_mb, reset_peak_rss, write_random_file
+from measure import (
+    cpu_seconds,
+    current_rss_mb,
+    drop_page_cache,
+    load_text,
+    peak_rss_mb,
+    reset_peak_rss,
+    write_random_file,
+)
 
 from openbis_sandbox.testing import RunningSandbox, pybis_client, start_sandbox
 
@@ -131,6 +143,7 @@ def start_jupyter(
     *,
     env: dict[str, str] | None = None,
     files: dict[str, str] | None = None,
+    port: int = 0,
 ) -> JupyterServer:
     """A ``jupyter_server`` child with only the given extensions switched on or off."""
     config_dir = work / f"{label}-config"
@@ -139,7 +152,7 @@ def start_jupyter(
     root.mkdir()
     for name, text in (files or {}).items():
         (config_dir / name).write_text(text)
-    port, token = free_port(), secrets.token_hex(16)
+    port, token = port or free_port(), secrets.token_hex(16)
     settings = {
         "ServerApp": {
             "jpserver_extensions": extensions,
@@ -194,7 +207,7 @@ def fetch_baseline(work: Path, wheel: str | None) -> Path:
     return target
 
 
-def start_ours(work: Path, sandbox: RunningSandbox) -> JupyterServer:
+def start_ours(work: Path, sandbox: RunningSandbox, port: int) -> JupyterServer:
     bridge = {
         "connections": [{"name": CONN, "url": sandbox.url, "caBundle": str(sandbox.ca_cert)}],
         "connections_file": str(work / "ours-profiles.json"),
@@ -202,7 +215,11 @@ def start_ours(work: Path, sandbox: RunningSandbox) -> JupyterServer:
         "read_environment": False,
     }
     server = start_jupyter(
-        "ours", work, {OURS_MODULE: True, BASELINE_MODULE: False}, {"OpenBISBridge": bridge}
+        "ours",
+        work,
+        {OURS_MODULE: True, BASELINE_MODULE: False},
+        {"OpenBISBridge": bridge},
+        port=port,
     )
     login = server.post(
         f"/openbis-bridge/connections/{CONN}/login",
@@ -212,7 +229,7 @@ def start_ours(work: Path, sandbox: RunningSandbox) -> JupyterServer:
     return server
 
 
-def start_baseline(work: Path, sandbox: RunningSandbox, package: Path) -> JupyterServer:
+def start_baseline(work: Path, sandbox: RunningSandbox, package: Path, port: int) -> JupyterServer:
     # The baseline reads openbis-connections.yaml from the config dir and logs in at start.
     # It cannot take a CA bundle, so certificate verification is off (its own default).
     connections = (
@@ -228,6 +245,7 @@ def start_baseline(work: Path, sandbox: RunningSandbox, package: Path) -> Jupyte
         {},
         env={"PYTHONPATH": path, "PYTHONUNBUFFERED": "1"},
         files={"openbis-connections.yaml": connections},
+        port=port,
     )
     if "Successfully connected" not in server.log.read_text():
         text = server.log.read_text()[-3000:]
@@ -315,16 +333,42 @@ async def _probe_until(server: JupyterServer, done: threading.Event, every_s: fl
     return probe
 
 
-def status_during_download(
-    server: JupyterServer, perm_id: str, size: int, every_s: float
-) -> tuple[Probe, float]:
+def _check_and_remove(folder: Path, size: int) -> None:
+    got = downloaded_bytes(folder)
+    shutil.rmtree(folder)
+    if got != size:
+        raise RuntimeError(f"{folder}: downloaded {got} bytes, expected {size}")
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed download: seconds, /api/status answer times during it, memory."""
+
+    seconds: float
+    probe: Probe
+    rss_before_mb: float
+    rss_peak_mb: float | None  # None where VmHWM cannot be reset
+    load: str
+    cpu_s: float  # CPU time of the Jupyter server and the sandbox during the download
+
+
+def measured_download(
+    server: JupyterServer, sandbox: RunningSandbox, perm_id: str, size: int, every_s: float
+) -> Run:
+    """Empty the page cache, then download while probing ``/api/status``."""
+    drop_page_cache([sandbox.data_dir / "store" / perm_id])
+    load = load_text()
+    exact = reset_peak_rss(server.process.pid)
+    before = current_rss_mb(server.process.pid)
+    pids = [server.process.pid, sandbox.process.pid]
+    cpu_before = sum(cpu_seconds(pid) for pid in pids)
     done = threading.Event()
     failure: list[BaseException] = []
 
     def run() -> None:
         try:
-            DOWNLOADERS[server.label](server, perm_id, "status-dl")
-        except BaseException as exc:  # reported by the caller
+            DOWNLOADERS[server.label](server, perm_id, "dl")
+        except BaseException as exc:  # reported below
             failure.append(exc)
         finally:
             done.set()
@@ -335,17 +379,12 @@ def status_during_download(
     probe = asyncio.run(_probe_until(server, done, every_s))
     worker.join()
     elapsed = time.perf_counter() - start
+    cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
     if failure:
         raise failure[0]
-    _check_and_remove(server.root / "status-dl", size)
-    return probe, size / 1e6 / elapsed
-
-
-def _check_and_remove(folder: Path, size: int) -> None:
-    got = downloaded_bytes(folder)
-    shutil.rmtree(folder)
-    if got != size:
-        raise RuntimeError(f"{folder}: downloaded {got} bytes, expected {size}")
+    peak = peak_rss_mb(server.process.pid) if exact else None
+    _check_and_remove(server.root / "dl", size)
+    return Run(elapsed, probe, before, peak, load, cpu)
 
 
 # --- 2. data-set types for the upload form ----------------------------------------------
@@ -378,69 +417,93 @@ def types_time(server: JupyterServer) -> tuple[float, int, int]:
     return elapsed, len(types), sum(len(t.get(key) or []) for t in types)
 
 
-# --- 3. big and many-file downloads ------------------------------------------------------
+def idle_probe(server: JupyterServer, seconds: float, every_s: float) -> Probe:
+    """``/api/status`` answer times with no transfer running: what the machine's load alone
+    costs, the floor for the figures measured during downloads."""
+    done = threading.Event()
+    timer = threading.Timer(seconds, done.set)
+    timer.start()
+    try:
+        return asyncio.run(_probe_until(server, done, every_s))
+    finally:
+        timer.cancel()
 
 
-@dataclass(frozen=True)
-class Transfer:
-    mb_per_s: float
-    peak_rss_mb: float | None
+# --- curl, the yardstick for one big file ------------------------------------------------
 
 
-def timed_download(
-    server: JupyterServer, sandbox: RunningSandbox, perm_id: str, size: int
-) -> Transfer:
-    evict_from_page_cache(sandbox.data_dir / "store" / perm_id)
-    exact = reset_peak_rss(server.process.pid)
-    start = time.perf_counter()
-    DOWNLOADERS[server.label](server, perm_id, "dl")
-    elapsed = time.perf_counter() - start
-    rss = peak_rss_mb(server.process.pid)
-    _check_and_remove(server.root / "dl", size)
-    return Transfer(size / 1e6 / elapsed, rss if exact else None)
-
-
-def curl_download(sandbox: RunningSandbox, token: str, perm_id: str, work: Path) -> float:
+def curl_seconds(sandbox: RunningSandbox, token: str, perm_id: str, work: Path) -> float:
+    """One curl process over one connection, every file of the data set written to disk
+    beside the servers' roots (as the servers store theirs; ``/dev/null`` would flatter it)."""
     store = sandbox.data_dir / "store" / perm_id
     files = sorted(p.relative_to(store).as_posix() for p in store.rglob("*") if p.is_file())
-    size = sum((store / f).stat().st_size for f in files)
     config = work / "curl.cfg"
-    with config.open("w") as out:  # one curl process, one connection, like a real client
-        for name in files:
+    target = work / "curl-dl"
+    with config.open("w") as out:
+        for index, name in enumerate(files):
             quoted = urllib.parse.quote(name)
             out.write(
                 f'url = "{sandbox.url}/datastore_server/{perm_id}/{quoted}?sessionID={token}"\n'
             )
-            out.write('output = "/dev/null"\n')
-    evict_from_page_cache(store)
+            out.write(f'output = "{target / str(index)}"\n')
+    target.mkdir()
+    drop_page_cache([store])
+    command = ["curl", "--silent", "--show-error", "--fail", "--cacert", str(sandbox.ca_cert)]
     start = time.perf_counter()
-    subprocess.run(
-        [
-            "curl",
-            "--silent",
-            "--show-error",
-            "--fail",
-            "--cacert",
-            str(sandbox.ca_cert),
-            "-K",
-            str(config),
-        ],
-        check=True,
-    )
-    return size / 1e6 / (time.perf_counter() - start)
+    subprocess.run([*command, "-K", str(config)], check=True)
+    elapsed = time.perf_counter() - start
+    shutil.rmtree(target)
+    return elapsed
 
 
-# --- report ------------------------------------------------------------------------------
+# --- the interleaved repetitions ---------------------------------------------------------
 
 
-def ratio(numerator: float | None, denominator: float | None) -> str:
-    if not numerator or not denominator:
-        return "-"
-    return f"{numerator / denominator:.1f}x"
+@dataclass
+class Fixture:
+    sandbox: RunningSandbox
+    token: str
+    perm_ids: dict[str, str]  # case -> permId
+    sizes: dict[str, int]  # case -> bytes
 
 
-def cell(value: float | None, fmt: str) -> str:
-    return "-" if value is None else format(value, fmt)
+def repetitions(
+    servers: dict[str, JupyterServer], fixture: Fixture, args: argparse.Namespace, work: Path
+) -> dict[tuple[str, str], list[Any]]:
+    """``(case, contestant) -> [Run, ...]`` (curl: seconds), contestants interleaved."""
+    results: dict[tuple[str, str], list[Any]] = {}
+    every_s = args.probe_ms / 1000
+    for rep in range(args.repeat):
+        order = list(servers) if rep % 2 == 0 else list(reversed(servers))
+        results.setdefault(("idle", "ours"), []).append(idle_probe(servers["ours"], 2.0, every_s))
+        for case in ("many", "big"):
+            for label in order:
+                print(f"  repetition {rep + 1}: {case} via {label} ...", flush=True)
+                run = measured_download(
+                    servers[label],
+                    fixture.sandbox,
+                    fixture.perm_ids[case],
+                    fixture.sizes[case],
+                    every_s,
+                )
+                results.setdefault((case, label), []).append(run)
+            seconds = curl_seconds(fixture.sandbox, fixture.token, fixture.perm_ids[case], work)
+            results.setdefault((case, "curl"), []).append(seconds)
+    return results
+
+
+def make_fixture(sandbox: RunningSandbox, args: argparse.Namespace, work: Path) -> Fixture:
+    o = pybis_client(sandbox)
+    print("creating the data sets through pybis ...", flush=True)
+    sources = work / "sources"
+    sources.mkdir()
+    write_random_file(sources / "big.bin", args.big_mib * MIB)
+    big_id = create_dataset(o, [sources / "big.bin"])
+    many_id = create_dataset(o, [many_files(sources / "many", args.files, args.file_kib * 1024)])
+    shutil.rmtree(sources)  # the sandbox has its own copies
+    perm_ids = {"big": big_id, "many": many_id}
+    sizes = {k: downloaded_bytes(sandbox.data_dir / "store" / p) for k, p in perm_ids.items()}
+    return Fixture(sandbox, o.token, perm_ids, sizes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -448,198 +511,128 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="small sizes for a smoke run")
-    parser.add_argument("--status-mib", type=int, help="data set downloaded while probing (500)")
-    parser.add_argument("--big-mib", type=int, help="one-file data set (1024)")
+    parser.add_argument("--big-mib", type=int, help="the one-file data set, MiB (1024)")
     parser.add_argument("--files", type=int, help="files in the many-file data set (2000)")
-    parser.add_argument("--file-kib", type=int, default=64, help="size of each of those files")
+    parser.add_argument("--file-kib", type=int, default=10, help="size of each of those (10)")
+    parser.add_argument("--repeat", type=int, default=3, help="repetitions (at least 3)")
     parser.add_argument("--types", default="20x10", help="data-set types x properties (20x10)")
     parser.add_argument("--latency-ms", type=int, default=20, help="openBIS latency for types")
-    parser.add_argument("--probe-ms", type=float, default=20.0, help="/api/status probe interval")
+    parser.add_argument(
+        "--probe-ms", type=float, default=100.0, help="/api/status probe interval (100)"
+    )
+    parser.add_argument("--port", type=int, default=0, help="sandbox port; Jupyter: +1, +2")
     parser.add_argument("--baseline-wheel", help=f"{BASELINE} wheel (default: pip download)")
     args = parser.parse_args(argv)
-    status_mib = args.status_mib or (32 if args.quick else 500)
-    big_mib = args.big_mib or (64 if args.quick else 1024)
-    n_files = args.files or (200 if args.quick else 2000)
+    args.big_mib = args.big_mib or (64 if args.quick else 1024)
+    args.files = args.files or (200 if args.quick else 2000)
+    args.repeat = max(3, args.repeat)
     if shutil.which("curl") is None:
         parser.error("curl is required")
 
-    rows: dict[str, dict[str, Any]] = {"ours": {}, "baseline": {}}
-    baseline_error: str | None = None
+    def port(offset: int) -> int:
+        return args.port + offset if args.port else 0
+
     with tempfile.TemporaryDirectory(prefix="bridge-vs-baseline-") as tmp:
         work = Path(tmp)
         os.environ["HOME"] = str(work)  # pybis (ours and theirs) must not touch ~/.pybis
-        try:
-            package = fetch_baseline(work, args.baseline_wheel)
-        except (RuntimeError, OSError, zipfile.BadZipFile, StopIteration) as exc:
-            package, baseline_error = None, str(exc)
-        with start_sandbox(work / "sandbox", seed=f"types:{args.types}") as sandbox:
-            o = pybis_client(sandbox)
-            print("creating fixtures through pybis ...", flush=True)
-            sources = work / "sources"
-            sources.mkdir()
-            write_random_file(sources / "status.bin", status_mib * MIB)
-            write_random_file(sources / "big.bin", big_mib * MIB)
-            status_id = create_dataset(o, [sources / "status.bin"])
-            big_id = create_dataset(o, [sources / "big.bin"])
-            many_id = create_dataset(
-                o, [many_files(sources / "many", n_files, args.file_kib * 1024)]
-            )
-            shutil.rmtree(sources)  # the sandbox has its own copies
-            sizes = {
-                key: downloaded_bytes(sandbox.data_dir / "store" / perm)
-                for key, perm in (("status", status_id), ("big", big_id), ("many", many_id))
-            }
+        package = fetch_baseline(work, args.baseline_wheel)
+        with start_sandbox(work / "sandbox", seed=f"types:{args.types}", port=port(0)) as sandbox:
+            fixture = make_fixture(sandbox, args, work)
             servers: dict[str, JupyterServer] = {}
             try:
-                servers["ours"] = start_ours(work, sandbox)
-                if package is not None:
-                    try:
-                        servers["baseline"] = start_baseline(work, sandbox, package)
-                    except RuntimeError as exc:
-                        baseline_error = str(exc)
+                servers["anchor"] = start_baseline(work, sandbox, package, port(2))
+                servers["ours"] = start_ours(work, sandbox, port(1))
+                types = {}
                 for label, server in servers.items():
-                    print(f"measuring {label} ...", flush=True)
-                    row = rows[label]
-                    probe, rate = status_during_download(
-                        server, status_id, sizes["status"], args.probe_ms / 1000
-                    )
-                    row["probe"], row["status_rate"] = probe, rate
-                    set_faults(sandbox, o.token, [f"latency:ms={args.latency_ms}"])
+                    set_faults(sandbox, fixture.token, [f"latency:ms={args.latency_ms}"])
                     try:
-                        row["types"] = types_time(server)
+                        types[label] = types_time(server)
                     finally:
-                        set_faults(sandbox, o.token, [])
-                    row["big"] = timed_download(server, sandbox, big_id, sizes["big"])
-                    row["many"] = timed_download(server, sandbox, many_id, sizes["many"])
-                curl_big = curl_download(sandbox, o.token, big_id, work)
-                curl_many = curl_download(sandbox, o.token, many_id, work)
+                        set_faults(sandbox, fixture.token, [])
+                results = repetitions(servers, fixture, args, work)
+                cache = drop_page_cache([])
             finally:
                 for server in servers.values():
                     server.stop()
-
-    print_report(rows, args, status_mib, big_mib, n_files, curl_big, curl_many, baseline_error)
+    print_report(results, types, fixture.sizes, args, cache)
     return 0
 
 
+def spread(values: list[float], fmt: str) -> str:
+    """``median (min-max)``."""
+    return (
+        f"{format(statistics.median(values), fmt)} "
+        f"({format(min(values), fmt)}-{format(max(values), fmt)})"
+    )
+
+
 def print_report(
-    rows: dict[str, dict[str, Any]],
+    results: dict[tuple[str, str], list[Any]],
+    types: dict[str, tuple[float, int, int]],
+    sizes: dict[str, int],
     args: argparse.Namespace,
-    status_mib: int,
-    big_mib: int,
-    n_files: int,
-    curl_big: float,
-    curl_many: float,
-    baseline_error: str | None,
+    cache: str,
 ) -> None:
-    ours, base = rows["ours"], rows["baseline"]
-    table: list[tuple[str, str, str, str, str]] = []
-
-    def add(
-        name: str,
-        mine: float | None,
-        theirs: float | None,
-        fmt: str,
-        lower_is_better: bool | None,  # None: a count, not a score
-        extra: str = "",
-    ) -> None:
-        if lower_is_better is None:
-            better = "-"
-        else:
-            better = ratio(theirs, mine) if lower_is_better else ratio(mine, theirs)
-        table.append((name, cell(mine, fmt), cell(theirs, fmt), better, extra))
-
-    def get(row: dict[str, Any], key: str, pick: Callable[[Any], float | None]) -> float | None:
-        return pick(row[key]) if key in row else None
-
-    add(
-        f"/api/status p50 ms ({status_mib} MiB dl)",
-        get(ours, "probe", lambda p: p.percentile(0.5) * 1000),
-        get(base, "probe", lambda p: p.percentile(0.5) * 1000),
-        ".1f",
-        True,
+    mib = {case: size / MIB for case, size in sizes.items()}
+    print(f"\n{args.repeat} interleaved repetitions; page cache emptied by {cache}")
+    print(f"now: {load_text()}")
+    labels = {"many": f"{args.files} x {args.file_kib} KiB", "big": f"{args.big_mib} MiB file"}
+    print(
+        f"\n{'case':<22}{'who':<8}{'seconds median (min-max)':<28}{'MiB/s median':>13}"
+        f"{'status p99 ms (max)':>22}{'RSS MiB +peak':>16}{'CPU s':>9}  load at start"
     )
-    add(
-        "/api/status p99 ms",
-        get(ours, "probe", lambda p: p.percentile(0.99) * 1000),
-        get(base, "probe", lambda p: p.percentile(0.99) * 1000),
-        ".1f",
-        True,
-        "target < 50 ms",
+    for case in ("many", "big"):
+        for who in ("anchor", "ours", "curl"):
+            runs = results.get((case, who), [])
+            if not runs:
+                continue
+            seconds = [r if isinstance(r, float) else r.seconds for r in runs]
+            line = f"{labels[case]:<22}{who:<8}{spread(seconds, '.2f'):<28}"
+            line += f"{mib[case] / statistics.median(seconds):>13.1f}"
+            if who != "curl":
+                p99 = [r.probe.percentile(0.99) * 1000 for r in runs]
+                worst = max(max(r.probe.latencies) * 1000 for r in runs)
+                peaks = [r.rss_peak_mb - r.rss_before_mb for r in runs if r.rss_peak_mb]
+                line += f"{statistics.median(p99):>14.1f} ({worst:.0f})"
+                line += (
+                    f"{runs[0].rss_before_mb:>10.0f} +{max(peaks) if peaks else float('nan'):.0f}"
+                )
+                line += f"{statistics.median(r.cpu_s for r in runs):>9.1f}"
+                line += f"  {runs[0].load}"
+            print(line)
+    med = {
+        k: statistics.median([r if isinstance(r, float) else r.seconds for r in v])
+        for k, v in results.items()
+        if k[0] != "idle"
+    }
+    idle = statistics.median(p.percentile(0.99) * 1000 for p in results[("idle", "ours")])
+    print(f"\n/api/status p99 with no transfer (ours, the load's own cost): {idle:.1f} ms")
+    print("\ntargets (medians):")
+    small = med[("many", "ours")] / med[("many", "anchor")]
+    print(f"  small files ours/anchor time   {small:.2f}   (target <= 0.33)")
+    cpu = {
+        who: statistics.median(r.cpu_s for r in results[("many", who)])
+        for who in ("ours", "anchor")
+    }
+    print(
+        f"  small files ours/anchor CPU     {cpu['ours'] / cpu['anchor']:.2f}   "
+        "(Jupyter server + sandbox CPU seconds: what the load does not inflate)"
     )
-    add(
-        "/api/status max ms",
-        get(ours, "probe", lambda p: max(p.latencies) * 1000),
-        get(base, "probe", lambda p: max(p.latencies) * 1000),
-        ".1f",
-        True,
-    )
-    add(
-        "  probes answered",
-        get(ours, "probe", lambda p: len(p.latencies)),
-        get(base, "probe", lambda p: len(p.latencies)),
-        ".0f",
-        None,
-        f"not sent (>{MAX_IN_FLIGHT} in flight): ours {get(ours, 'probe', lambda p: p.not_sent)}, baseline {get(base, 'probe', lambda p: p.not_sent)}",
-    )
-    add("  that download MB/s", ours.get("status_rate"), base.get("status_rate"), ".1f", False)
-    add(
-        f"data-set types {args.types}, +{args.latency_ms} ms/req (ms)",
-        get(ours, "types", lambda t: t[0] * 1000),
-        get(base, "types", lambda t: t[0] * 1000),
-        ".0f",
-        True,
-        "target >= 10x",
-    )
-    add(
-        "  types / assignments seen",
-        get(ours, "types", lambda t: t[1]),
-        get(base, "types", lambda t: t[1]),
-        ".0f",
-        None,
-        f"assignments: ours {get(ours, 'types', lambda t: t[2])}, baseline {get(base, 'types', lambda t: t[2])}",
-    )
-    add(
-        f"{big_mib} MiB one file, MB/s",
-        get(ours, "big", lambda t: t.mb_per_s),
-        get(base, "big", lambda t: t.mb_per_s),
-        ".1f",
-        False,
-        f"curl {curl_big:.1f} MB/s",
-    )
-    add(
-        "  Jupyter peak RSS MB",
-        get(ours, "big", lambda t: t.peak_rss_mb),
-        get(base, "big", lambda t: t.peak_rss_mb),
-        ".0f",
-        True,
-    )
-    add(
-        f"{n_files} files x {args.file_kib} KiB, MB/s",
-        get(ours, "many", lambda t: t.mb_per_s),
-        get(base, "many", lambda t: t.mb_per_s),
-        ".1f",
-        False,
-        f"curl {curl_many:.1f} MB/s",
-    )
-    add(
-        "  Jupyter peak RSS MB",
-        get(ours, "many", lambda t: t.peak_rss_mb),
-        get(base, "many", lambda t: t.peak_rss_mb),
-        ".0f",
-        True,
-    )
-
-    header = ("metric", "ours", BASELINE.split("==")[0] + " 0.5.0", "ours better by", "note")
-    widths = [max(len(r[i]) for r in [header, *table]) for i in range(4)]
-    print()
-    for r in [header, *table]:
-        print("  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
-    if "big" in ours:
+    big = med[("big", "curl")] / med[("big", "ours")]
+    print(f"  {args.big_mib} MiB ours/curl speed    {big:.2f}   (target >= 0.95)")
+    for case in ("many", "big"):
+        p99 = statistics.median([r.probe.percentile(0.99) * 1000 for r in results[(case, "ours")]])
+        print(f"  status p99 during {case:<5} (ours)  {p99:.1f} ms (target < 20 ms)")
+        growth = [r.rss_peak_mb - r.rss_before_mb for r in results[(case, "ours")] if r.rss_peak_mb]
+        if growth:
+            print(
+                f"  peak RSS growth {case:<5} (ours)    +{max(growth):.0f} MiB (target <= +30 MiB)"
+            )
+    for label, (seconds, count, assignments) in types.items():
         print(
-            f"\nours vs curl: one file {ours['big'].mb_per_s / curl_big:.2f}, many files {ours['many'].mb_per_s / curl_many:.2f}"
+            f"  data-set types {args.types}, +{args.latency_ms} ms/request, {label}: "
+            f"{seconds * 1000:.0f} ms cold ({count} types, {assignments} assignments)"
         )
-    if baseline_error:
-        print(f"\nthe baseline could not run: {baseline_error}")
 
 
 if __name__ == "__main__":

@@ -21,3 +21,7 @@ quiet_pip install -q -r requirements-dev.txt
 jlpm install
 quiet_pip install -q --no-build-isolation -e ".[test]"
 jupyter-builder develop . --overwrite
+# configurable-http-proxy for the JupyterHub tests (tests/hub), from the npm registry.
+if [ ! -x tests/hub/node_modules/.bin/configurable-http-proxy ]; then
+    npm ci --prefix tests/hub --no-audit --no-fund --loglevel=error
+fi

@@ -39,6 +39,13 @@ install_chromium() {
     fi
 }
 
+install_sshfs() {  # the data store mount tests (tests/mount) run sshfs over FUSE
+    if ! command -v sshfs >/dev/null; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sshfs >/dev/null
+    fi
+}
+
 run_lint() {
     ruff check python_pkg tests benchmarks scripts conftest.py &&
         ruff format --check python_pkg tests benchmarks scripts conftest.py &&
@@ -68,7 +75,21 @@ run_galata() {  # run_galata NAME SCRIPT RESULTS-DIR : one Playwright project of
     return "$status"
 }
 
+run_galata_hub() {  # the smoke test through a real JupyterHub (ui-tests/playwright-hub.config.js)
+    local status=0
+    (
+        cd ui-tests
+        PLAYWRIGHT_JUNIT_OUTPUT_NAME="$out/ui-hub.xml" \
+            jlpm playwright test -c playwright-hub.config.js --reporter=list,junit
+    ) || status=$?
+    if [ -d ui-tests/test-results-hub ]; then
+        cp -r ui-tests/test-results-hub "$out/ui-hub-artifacts"
+    fi
+    return "$status"
+}
+
 step "chromium" install_chromium
+step "sshfs" install_sshfs
 step "setup" scripts/setup.sh
 # shellcheck disable=SC1091
 source .venv/bin/activate
@@ -82,6 +103,7 @@ suite "jest" run_jest
 suite "packaging" scripts/check-wheel.sh "$out/packaging.xml"
 suite "galata" run_galata ui-tests test test-results
 suite "galata notebook 7" run_galata ui-notebook7 test:notebook test-results-notebook
+suite "galata hub" run_galata_hub
 
 echo
 echo "::: timings"
@@ -89,7 +111,7 @@ printf '  %s\n' "${timings[@]}"
 summary_status=0
 python scripts/junit_summary.py "$out"/pytest.xml "$out"/pybis-upstream-3.6.xml \
     "$out"/pybis-upstream-3.7.xml "$out"/jest.xml "$out"/packaging.xml \
-    "$out"/ui-tests.xml "$out"/ui-notebook7.xml || summary_status=$?
+    "$out"/ui-tests.xml "$out"/ui-notebook7.xml "$out"/ui-hub.xml || summary_status=$?
 if [ "${#failed_suites[@]}" -gt 0 ]; then
     echo "failed suites: ${failed_suites[*]}" >&2
     exit 1

@@ -526,3 +526,66 @@ export function acknowledgeProvenance(
     settings
   );
 }
+
+// --- data store mounts and links (docs/data-without-copying.md) -----------------------------
+
+/** What a connection reports about its data store mount. */
+export interface IMountState {
+  mounted: boolean;
+  /** The mount point, a contents path (`openbis-mounts/<connection>`), when mounted. */
+  mountPath: string | null;
+}
+
+/** Body of `POST connections/<name>/links`: link instead of copy. */
+export interface ILinkRequest {
+  permId: string;
+  /** Folder for the link (a contents path); the server's download folder by default. */
+  destination?: string;
+  /** The notebook whose provenance records the link. */
+  notebookPath?: string;
+}
+
+export interface ILinkResult {
+  /** The symlink, `<destination>/<permId>`. */
+  path: string;
+  /** The mounted data set folder it points to. */
+  target: string;
+  record: Record<string, unknown>;
+}
+
+/** Mount the connection's data store (its DSS's SFTP view) inside the Jupyter root. */
+export function mountDataStore(
+  name: string,
+  port?: number,
+  settings?: Settings
+): Promise<IConnection & IMountState> {
+  return requestAPI(
+    connectionPath(name, 'mount'),
+    jsonInit('POST', port === undefined ? {} : { port }),
+    settings
+  );
+}
+
+export function unmountDataStore(
+  name: string,
+  settings?: Settings
+): Promise<IConnection & IMountState> {
+  return requestAPI(
+    connectionPath(name, 'mount'),
+    jsonInit('DELETE'),
+    settings
+  );
+}
+
+/** Link `<destination>/<permId>` to the mounted data set instead of copying it. */
+export function linkDataSet(
+  name: string,
+  request: ILinkRequest,
+  settings?: Settings
+): Promise<ILinkResult> {
+  return requestAPI(
+    connectionPath(name, 'links'),
+    jsonInit('POST', request),
+    settings
+  );
+}

@@ -22,6 +22,7 @@ import { ensureServer } from './handshake';
 import { ConnectionIndicator } from './indicator';
 import { ConnectionModel } from './models/connections';
 import { TransfersModel } from './models/transfers';
+import { registerMountCommands } from './mountCommands';
 import { ProvenanceSync } from './provenance';
 import { BridgeSettings } from './settings';
 import { IBridgeDownloadOptions, IOpenBISBridge } from './tokens';
@@ -88,7 +89,9 @@ export function activateBridge(
   );
   const settings = new BridgeSettings();
   const model = new ConnectionModel(services.state, settings);
-  const transfers = new TransfersModel(trans);
+  const transfers = new TransfersModel(trans, {
+    events: app.serviceManager.events
+  });
   const deps: ICommandDeps = {
     app,
     model,
@@ -98,6 +101,7 @@ export function activateBridge(
     ...services
   };
   registerCommands(deps);
+  registerMountCommands(deps);
   // Any call whose openBIS session is missing or ended asks to log in, then retries.
   setLoginHandler(loginHandler(model, trans));
   // Records of downloads/saves made by kernel code for an open notebook.

@@ -3,6 +3,7 @@
  * "openBIS" main menu, the notebook and file-browser context menus), the
  * toolbar items and the shortcuts are declared in schema/plugin.json.
  */
+import { Notification } from '@jupyterlab/apputils';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
@@ -10,7 +11,9 @@ import { showConnectDialog } from './connect';
 import { ICommandDeps } from './deps';
 import { insertLoadCode, runDownloadFlow } from './flows/download';
 import { runSaveFlow } from './flows/save';
+import { setDefaultSaveTarget } from './models/saveTarget';
 import { connectIcon, downloadIcon, saveToOpenbisIcon } from './icons';
+import { ITarget } from './models/saveForm';
 import { CommandIDs } from './tokens';
 
 const PALETTE_CATEGORY = 'openBIS';
@@ -39,6 +42,7 @@ export function registerCommands(deps: ICommandDeps): void {
   addDownloadCommand(deps, access);
   addSaveCommand(deps, access);
   addInsertCodeCommand(deps, access);
+  addSetSaveTargetCommand(deps);
   trackNotebookChanges(deps);
   addToPalette(deps);
 }
@@ -153,6 +157,51 @@ function addInsertCodeCommand(
       }
     }
   });
+}
+
+/** The panel's "Set as save target": the Save dialog's default target from now on. */
+function addSetSaveTargetCommand(deps: ICommandDeps): void {
+  const { trans, state } = deps;
+  deps.app.commands.addCommand(CommandIDs.setSaveTarget, {
+    label: trans.__('Set as Save Target'),
+    caption: trans.__(
+      'Save notebooks to this experiment or object unless chosen otherwise'
+    ),
+    isEnabled: args => state !== null && targetFrom(args) !== null,
+    describedBy: {
+      args: {
+        type: 'object',
+        properties: {
+          kind: { type: 'string', enum: ['experiment', 'sample'] },
+          identifier: { type: 'string' }
+        },
+        required: ['kind', 'identifier']
+      }
+    },
+    execute: async (args: ReadonlyPartialJSONObject) => {
+      const target = targetFrom(args);
+      if (!state || !target) {
+        return;
+      }
+      await setDefaultSaveTarget(state, target);
+      Notification.info(
+        trans.__('Notebooks will be saved to %1', target.identifier),
+        { autoClose: 4000 }
+      );
+    }
+  });
+}
+
+function targetFrom(args: ReadonlyPartialJSONObject): ITarget | null {
+  const { kind, identifier } = args;
+  if (
+    (kind === 'experiment' || kind === 'sample') &&
+    typeof identifier === 'string' &&
+    identifier
+  ) {
+    return { kind, identifier };
+  }
+  return null;
 }
 
 /** With `permIds`, insert the code at once; otherwise choose data sets in the Download dialog. */

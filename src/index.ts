@@ -4,7 +4,10 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
-import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import {
+  IDefaultFileBrowser,
+  IFileBrowserFactory
+} from '@jupyterlab/filebrowser';
 import { INotebookTracker } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStatusBar } from '@jupyterlab/statusbar';
@@ -13,6 +16,8 @@ import { ITranslator } from '@jupyterlab/translation';
 
 import { activateBridge } from './bridge';
 import { activatePanel } from './panel/activate';
+import { deepLinkPlugin } from './deeplink/plugin';
+import { rerunPlugin } from './rerun/plugin';
 import { IOpenBISBridge, PACKAGE_NAME } from './tokens';
 
 /**
@@ -67,18 +72,34 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
   description: 'The openBIS side panel: browse, search, download.',
   autoStart: true,
   requires: [IOpenBISBridge],
-  optional: [ILayoutRestorer, ICommandPalette, ITranslator, IStatusBar],
+  optional: [
+    ILayoutRestorer,
+    ICommandPalette,
+    ITranslator,
+    IStatusBar,
+    IFileBrowserFactory,
+    INotebookTracker
+  ],
   activate: (
     app: JupyterFrontEnd,
     bridge: IOpenBISBridge,
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null,
     translator: ITranslator | null,
-    statusBar: IStatusBar | null
+    statusBar: IStatusBar | null,
+    fileBrowsers: IFileBrowserFactory | null,
+    notebooks: INotebookTracker | null
   ): void => {
-    activatePanel(app, bridge, { restorer, palette, translator, statusBar });
+    activatePanel(app, bridge, {
+      restorer,
+      palette,
+      translator,
+      statusBar,
+      fileBrowsers,
+      notebooks
+    });
   }
 };
 
-export default [plugin, panelPlugin];
+export default [plugin, panelPlugin, deepLinkPlugin, rerunPlugin];
 export * from './tokens';

@@ -79,14 +79,42 @@ export function captureErrorText(
   }
 }
 
+/*
+ * Python: `full` pins every distribution of the kernel's environment; `imported`
+ * only those providing a module the kernel has imported (found with
+ * `packages_distributions()`), plus their requirements closure (extras left
+ * out). Local and VCS installs become comments, except this extension itself
+ * when its version is a plain release (then it is on the package index).
+ */
 const PYTHON_SNIPPET = `
-def __openbis_bridge_env(nonce):
-    import importlib.metadata as md, json, sys
-    pins, local = {}, []
+def __openbis_bridge_env(nonce, mode):
+    import importlib.metadata as md, json, re, sys
+    canon = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+    dists = {}
     for dist in md.distributions():
         name = dist.metadata["Name"] if dist.metadata else None
-        if not name or name in pins:
-            continue
+        if name and canon(name) not in dists:
+            dists[canon(name)] = dist
+    wanted = set(dists)
+    if mode == "imported":
+        provided = md.packages_distributions()
+        tops = {m.split(".")[0] for m in list(sys.modules)}
+        queue = [canon(d) for t in tops for d in provided.get(t, [])]
+        wanted = set()
+        while queue:
+            key = queue.pop()
+            if key in wanted or key not in dists:
+                continue
+            wanted.add(key)
+            for req in dists[key].requires or []:
+                if "extra ==" not in req:
+                    found = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", req)
+                    if found:
+                        queue.append(canon(found.group(0)))
+    pins, local = {}, []
+    for key in sorted(wanted):
+        dist = dists[key]
+        name = dist.metadata["Name"]
         pins[name] = dist.version
         try:
             direct = dist.read_text("direct_url.json")
@@ -98,11 +126,13 @@ def __openbis_bridge_env(nonce):
             except ValueError:
                 info = {}
             if "vcs_info" in info or info.get("dir_info") is not None or info.get("url", "").startswith("file:"):
+                if key == "jupyterlab-openbis-bridge" and re.fullmatch(r"[0-9]+(\\.[0-9]+)*", dist.version):
+                    continue
                 local.append(name + " @ " + info.get("url", "?"))
     payload = {"packages": pins, "local": sorted(local),
-               "version": "%d.%d" % sys.version_info[:2]}
+               "version": "%d.%d" % sys.version_info[:2], "mode": mode}
     print("${MARKER}" + nonce + " " + json.dumps(payload), flush=True)
-__openbis_bridge_env(%NONCE%)
+__openbis_bridge_env(%NONCE%, %MODE%)
 del __openbis_bridge_env
 `;
 
@@ -110,6 +140,7 @@ const R_SNIPPET = `
 local({
   ip <- installed.packages(fields = "RemoteType")
   pk <- ip[!duplicated(ip[, "Package"]), , drop = FALSE]
+  if (%MODE% == "imported") pk <- pk[pk[, "Package"] %in% loadedNamespaces(), , drop = FALSE]
   pins <- paste0('"', pk[, "Package"], '":"', pk[, "Version"], '"', collapse = ",")
   remote <- pk[!is.na(pk[, "RemoteType"]), "Package"]
   local <- if (length(remote)) paste0('"', remote, '"', collapse = ",") else ""
@@ -140,12 +171,17 @@ export function newNonce(): string {
   return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
 }
 
-export function snippetFor(language: EnvLanguage, nonce: string): string {
-  const quoted = JSON.stringify(nonce);
-  return (language === 'python' ? PYTHON_SNIPPET : R_SNIPPET).replace(
-    '%NONCE%',
-    quoted
-  );
+/** `full`: every installed package; `imported`: what the kernel has loaded, and what that needs. */
+export type CaptureMode = 'full' | 'imported';
+
+export function snippetFor(
+  language: EnvLanguage,
+  nonce: string,
+  mode: CaptureMode = 'imported'
+): string {
+  return (language === 'python' ? PYTHON_SNIPPET : R_SNIPPET)
+    .replace('%NONCE%', JSON.stringify(nonce))
+    .replace('%MODE%', JSON.stringify(mode));
 }
 
 interface IPayload {
@@ -221,6 +257,8 @@ export interface ICaptureOptions {
   language: string | null | undefined;
   timeoutMs?: number;
   nonce?: string;
+  /** Which packages to pin (default `imported`). */
+  mode?: CaptureMode;
 }
 
 /**
@@ -246,7 +284,7 @@ export async function captureEnvironment(
   }
   const nonce = options.nonce ?? newNonce();
   const future = kernel.requestExecute({
-    code: snippetFor(language, nonce),
+    code: snippetFor(language, nonce, options.mode),
     silent: false,
     store_history: false,
     allow_stdin: false,

@@ -1,13 +1,20 @@
 /**
  * Provenance in the notebook's metadata.
  *
- * `metadata.openbis` is ours: downloads (instance, permId, path, files with
- * checksums, time) and saved data sets. `metadata.datasets[permId]` repeats
- * each download in the shape the earlier openBIS extensions wrote, so their
- * notebooks and ours read the same way.
+ * `metadata.openbis` is ours: one record per downloaded data set (instance,
+ * permId, folder and files with checksums, time) and the saved data sets.
+ * Paths are relative to the notebook's folder (`pathBase: 'notebook'`), so
+ * they stay right when the notebook moves with its data; records written
+ * before that are relative to the Jupyter root and are migrated when read or
+ * written with the notebook's path. `metadata.datasets` (the shape earlier
+ * openBIS extensions wrote) is read as a legacy view and no longer written.
+ * The server mirrors these rules (`provenance_paths.py`, `server/provenance.py`).
  */
 import { INotebookModel } from '@jupyterlab/notebook';
 import { PartialJSONObject } from '@lumino/coreutils';
+
+/** Marks a record whose paths are relative to the notebook's folder. */
+export const PATH_BASE = 'notebook';
 
 export interface IRecordedFile {
   path: string;
@@ -20,8 +27,9 @@ export interface IDownloadRecord {
   connection: string;
   permId: string;
   type: string | null;
-  /** Folder (relative to the Jupyter root) holding the files. */
+  /** Folder holding the files: relative to the notebook when `pathBase` is `notebook`, else to the Jupyter root (old records). */
   path: string;
+  pathBase?: typeof PATH_BASE;
   files: IRecordedFile[];
   size: number;
   time: string;
@@ -46,48 +54,131 @@ export interface IOpenbisMetadata {
 export type MetadataHolder = Pick<
   INotebookModel,
   'getMetadata' | 'setMetadata'
->;
+> &
+  Partial<Pick<INotebookModel, 'deleteMetadata'>>;
 
-export function readOpenbisMetadata(model: MetadataHolder): IOpenbisMetadata {
+/** Normalise a `/`-separated path: no empty or `.` parts, `..` resolved where possible. */
+function normalise(path: string): string[] {
+  const parts: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') {
+      continue;
+    }
+    if (part === '..' && parts.length && parts[parts.length - 1] !== '..') {
+      parts.pop();
+    } else {
+      parts.push(part);
+    }
+  }
+  return parts;
+}
+
+/** A path from the Jupyter root, seen from the folder of the notebook at `notebookPath`. */
+export function relativeToNotebook(
+  rootRelative: string,
+  notebookPath: string
+): string {
+  const target = normalise(rootRelative);
+  const folder = normalise(notebookPath).slice(0, -1);
+  let common = 0;
+  while (
+    common < folder.length &&
+    common < target.length &&
+    folder[common] === target[common]
+  ) {
+    common += 1;
+  }
+  const up = folder.slice(common).map(() => '..');
+  const parts = [...up, ...target.slice(common)];
+  return parts.length ? parts.join('/') : '.';
+}
+
+/** The record with notebook-relative paths (the same object when it has them already). */
+export function migrateDownload(
+  record: IDownloadRecord,
+  notebookPath: string
+): IDownloadRecord {
+  if (record.pathBase === PATH_BASE) {
+    return record;
+  }
+  return {
+    ...record,
+    path: relativeToNotebook(record.path, notebookPath),
+    pathBase: PATH_BASE,
+    files: (record.files ?? []).map(f => ({
+      ...f,
+      path: relativeToNotebook(f.path, notebookPath)
+    }))
+  };
+}
+
+/**
+ * The notebook's records; with `notebookPath`, old root-relative download
+ * records are returned relative to the notebook (the model is not changed).
+ */
+export function readOpenbisMetadata(
+  model: MetadataHolder,
+  notebookPath?: string
+): IOpenbisMetadata {
   const raw = model.getMetadata('openbis') as
     Partial<IOpenbisMetadata> | undefined;
+  const downloads = Array.isArray(raw?.downloads) ? raw!.downloads : [];
   return {
-    downloads: Array.isArray(raw?.downloads) ? raw!.downloads : [],
+    downloads:
+      notebookPath === undefined
+        ? downloads
+        : downloads.map(d => migrateDownload(d, notebookPath)),
     uploads: Array.isArray(raw?.uploads) ? raw!.uploads : []
   };
 }
 
-/** Add downloads; a data set downloaded again replaces its earlier record. */
+/**
+ * Add downloads, one record per data set: a data set downloaded again
+ * replaces its earlier record, and its `metadata.datasets` entry (written by
+ * earlier versions or other extensions) is removed. With `notebookPath`, every
+ * record is stored relative to the notebook (records of the server already are).
+ */
 export function recordDownloads(
   model: MetadataHolder,
-  records: IDownloadRecord[]
+  records: IDownloadRecord[],
+  notebookPath?: string
 ): void {
-  const current = readOpenbisMetadata(model);
-  const replaced = new Set(records.map(r => r.permId));
+  const current = readOpenbisMetadata(model, notebookPath);
+  const added =
+    notebookPath === undefined
+      ? records
+      : records.map(r => migrateDownload(r, notebookPath));
+  const replaced = new Set(added.map(r => r.permId));
   const downloads = [
     ...current.downloads.filter(d => !replaced.has(d.permId)),
-    ...records
+    ...added
   ];
   model.setMetadata('openbis', {
     ...current,
     downloads
   } as unknown as PartialJSONObject);
 
-  const legacy = {
-    ...((model.getMetadata('datasets') as
-      Record<string, unknown> | undefined) ?? {})
-  };
-  for (const record of records) {
-    legacy[record.permId] = {
-      permId: record.permId,
-      path: record.path,
-      url: record.instance,
-      size: record.size,
-      files: record.files.map(f => f.path),
-      status: 'downloaded'
-    };
+  const legacy = model.getMetadata('datasets') as
+    Record<string, unknown> | undefined;
+  if (legacy && typeof legacy === 'object') {
+    const recorded = new Set(downloads.map(d => d.permId));
+    const remaining: Record<string, unknown> = {};
+    for (const [permId, entry] of Object.entries(legacy)) {
+      if (!recorded.has(permId)) {
+        remaining[permId] = entry;
+      }
+    }
+    if (Object.keys(remaining).length === Object.keys(legacy).length) {
+      return; // nothing of ours in the legacy view
+    }
+    if (Object.keys(remaining).length) {
+      model.setMetadata('datasets', remaining as PartialJSONObject);
+    } else if (model.deleteMetadata) {
+      model.deleteMetadata('datasets');
+    } else {
+      model.setMetadata('datasets', {} as PartialJSONObject);
+    }
   }
-  model.setMetadata('datasets', legacy as PartialJSONObject);
 }
 
 export function recordUpload(

@@ -65,7 +65,7 @@ export function mergePendingProvenance(
     .map(p => p.record)
     .filter(isDownloadRecord);
   if (downloads.length) {
-    recordDownloads(model, downloads);
+    recordDownloads(model, downloads, pending.path);
   }
   const known = new Set(readOpenbisMetadata(model).uploads.map(u => u.permId));
   let uploads = 0;
@@ -100,7 +100,13 @@ export const EXECUTION_DEBOUNCE_MS = 5000;
 /**
  * Fetches queued records when the server announces them, once when a notebook
  * opens (or is renamed), and, debounced, after cells ran. Switching tabs sends
- * nothing. Syncs of one notebook never overlap.
+ * nothing. Syncs of one queue never overlap.
+ *
+ * The server queues records under the path of the kernel's session, which can
+ * differ from the document's: a notebook renamed while its kernel was starting
+ * keeps its old session path (JupyterLab's SessionContext moves the new
+ * session to the path it was created with). So the event names the kernel too,
+ * and every sync reads the queues of both paths.
  */
 export class ProvenanceSync {
   constructor(private readonly _options: IProvenanceSyncOptions) {
@@ -128,9 +134,21 @@ export class ProvenanceSync {
     this._debouncers.clear();
   }
 
-  /** Fetch, merge and acknowledge the records waiting for `panel`'s notebook. */
-  sync(panel: NotebookPanel): Promise<void> {
-    const path = this._localPath(panel);
+  /**
+   * Fetch, merge and acknowledge the records waiting for `panel`'s notebook:
+   * under its document path, its kernel session's path and `queuePath`.
+   */
+  sync(panel: NotebookPanel, queuePath?: string): Promise<void> {
+    const paths = new Set(this._queuePaths(panel));
+    if (queuePath) {
+      paths.add(queuePath);
+    }
+    return Promise.all(
+      [...paths].map(path => this._syncQueue(panel, path))
+    ).then(() => undefined);
+  }
+
+  private _syncQueue(panel: NotebookPanel, path: string): Promise<void> {
     const previous = this._running.get(path) ?? Promise.resolve();
     const next = previous.then(() => this._syncOnce(panel, path));
     this._running.set(path, next);
@@ -167,17 +185,21 @@ export class ProvenanceSync {
   }
 
   private _onEvent(_: Event.IManager, event: Event.Emission): void {
+    const { path, kernelId } = event;
     if (
       event.schema_id !== PROVENANCE_EVENT_SCHEMA ||
-      typeof event.path !== 'string'
+      typeof path !== 'string'
     ) {
       return;
     }
     const panel = this._options.tracker.find(
-      p => this._localPath(p) === event.path
+      p =>
+        (typeof kernelId === 'string' &&
+          p.sessionContext.session?.kernel?.id === kernelId) ||
+        this._queuePaths(p).includes(path)
     );
     if (panel) {
-      void this.sync(panel);
+      void this.sync(panel, path);
     }
   }
 
@@ -204,8 +226,13 @@ export class ProvenanceSync {
     void debouncer.invoke().catch(() => undefined);
   }
 
-  private _localPath(panel: NotebookPanel): string {
-    return this._options.contents.localPath(panel.context.path);
+  /** The document's path and, when it lags behind, its kernel session's. */
+  private _queuePaths(panel: NotebookPanel): string[] {
+    const { contents } = this._options;
+    const document = contents.localPath(panel.context.path);
+    const session = panel.sessionContext.session?.path;
+    const sessionPath = session ? contents.localPath(session) : document;
+    return sessionPath === document ? [document] : [document, sessionPath];
   }
 
   private _disposed = false;

@@ -13,18 +13,24 @@ export interface IBridgeSettingValues {
   downloadFolder: string;
   /** Whether "include the environment" starts checked in the Save dialog. */
   includeEnvironment: boolean;
+  /** Which packages the captured requirements.txt pins (see `CaptureMode` in kernel.ts). */
+  environmentCapture: 'imported' | 'full';
   /** Connection to use when none was chosen yet ('' for none). */
   defaultConnection: string;
   /** Seconds between two reads of the connection states (0 turns it off). */
   statusRefreshSeconds: number;
+  /** Whether a cancelled download keeps the files it already verified. */
+  keepPartialDownloads: boolean;
 }
 
 export const DEFAULT_SETTINGS: IBridgeSettingValues = {
   pageSize: 20,
   downloadFolder: 'data',
   includeEnvironment: true,
+  environmentCapture: 'imported',
   defaultConnection: '',
-  statusRefreshSeconds: 60
+  statusRefreshSeconds: 60,
+  keepPartialDownloads: false
 };
 
 const MAX_PAGE_SIZE = 500;
@@ -62,6 +68,10 @@ export function parseSettings(
       typeof raw.includeEnvironment === 'boolean'
         ? raw.includeEnvironment
         : d.includeEnvironment,
+    environmentCapture:
+      raw.environmentCapture === 'full' || raw.environmentCapture === 'imported'
+        ? raw.environmentCapture
+        : d.environmentCapture,
     defaultConnection:
       typeof raw.defaultConnection === 'string'
         ? raw.defaultConnection.trim()
@@ -71,7 +81,11 @@ export function parseSettings(
       0,
       24 * 3600,
       d.statusRefreshSeconds
-    )
+    ),
+    keepPartialDownloads:
+      typeof raw.keepPartialDownloads === 'boolean'
+        ? raw.keepPartialDownloads
+        : d.keepPartialDownloads
   };
 }
 

@@ -21,6 +21,7 @@ export namespace CommandIDs {
   export const save = 'openbis-bridge:save';
   export const insertCode = 'openbis-bridge:insert-code';
   export const openPanel = 'openbis-bridge:open-panel';
+  export const setSaveTarget = 'openbis-bridge:set-save-target';
 }
 
 /** The openBIS connections as the frontend knows them (the server holds the sessions). */

@@ -169,7 +169,7 @@ export interface IJobError {
 
 export interface IJob<R = unknown> {
   id: string;
-  kind: 'download' | 'upload';
+  kind: 'download' | 'upload' | 'rerun';
   connection: string;
   state: JobState;
   bytesDone: number;
@@ -193,6 +193,8 @@ export interface IDownloadRequest {
   overwrite?: boolean;
   /** Only these paths of the data set (a file or a folder prefix); one data set only. */
   files?: string[];
+  /** A cancelled job keeps the files it verified (a retry resumes); else it removes them. */
+  keepPartial?: boolean;
 }
 
 export interface IDownloadedDataSet {
@@ -218,6 +220,8 @@ export interface ISaveRequest {
   properties: Record<string, unknown>;
   files: string[];
   includeEnvironment: boolean;
+  /** The captured environment, uploaded as requirements.txt / runtime.txt. */
+  environment?: { requirements?: string; runtime?: string };
 }
 
 export interface ISaveResult {

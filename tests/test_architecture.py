@@ -7,6 +7,7 @@ The TypeScript side has the same checks in ``src/__tests__/architecture.spec.ts`
 
 from __future__ import annotations
 
+import ast
 import textwrap
 from pathlib import Path
 
@@ -32,6 +33,8 @@ PROGRAMS = ("server", "kernel", "cli")
 ENTRY_POINTS = {EXTENSION, f"{EXTENSION}.widgets"}
 # What thin handlers may know of the server: the service facade and the errors it raises.
 HANDLER_IMPORTS = {f"{EXTENSION}.server.service", f"{EXTENSION}.errors"}
+# Handler modules beside handlers.py also build on its base class and route prefix.
+EXTRA_HANDLER_MODULES = {f"{EXTENSION}.server.mount_handlers", f"{EXTENSION}.server.rerun_handlers"}
 
 # The sandbox's layers, bottom first. A unit (top-level module or subpackage) imports only units
 # of lower layers; units sharing a layer never import each other.
@@ -41,7 +44,7 @@ SANDBOX_LAYERS: list[set[str]] = [
     {"store"},  # SQLite + files, snapshots, id resolution, property validation
     {"context", "seed"},  # what a request sees; initial content
     {"dto", "criteria", "jsonrpc"},  # answer shapes; search criteria; the JSON-RPC transport
-    {"dss"},  # DSS methods and servlets
+    {"dss", "sftp"},  # DSS methods and servlets; the DSS's read-only SFTP view
     {"as_api", "faults"},  # AS methods (logout drops the DSS workspace); fault injection
     {"app"},  # the tornado route table
     {"cli"},  # the openbis-sandbox command
@@ -75,6 +78,9 @@ def programs_stay_apart(importer: str, target: str) -> str | None:
 def handlers_are_thin(importer: str, target: str) -> str | None:
     if importer == f"{EXTENSION}.server.handlers" and target not in HANDLER_IMPORTS:
         return "handlers import only the service facade and errors"
+    extra_allowed = HANDLER_IMPORTS | {f"{EXTENSION}.server.handlers"}
+    if importer in EXTRA_HANDLER_MODULES and target not in extra_allowed:
+        return "handler modules import only handlers, the service facade and errors"
     return None
 
 
@@ -141,6 +147,39 @@ def test_no_python_file_over_the_limit():
 
 def test_no_python_function_over_the_limit(modules):
     assert long_functions(modules) == []
+
+
+# Shared packages both the server and the command line run: no web server inside.
+TORNADO_FREE_PACKAGES = (f"{EXTENSION}.rerun",)
+WEB_SERVER_PACKAGES = {"tornado", "jupyter_server"}
+
+
+def external_imports(module) -> set[str]:
+    """Top-level names of every package a module imports (inside functions too)."""
+    names = set()
+    for node in ast.walk(module.tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_shared_engines_are_tornado_free(modules):
+    engines = [
+        m
+        for name, m in modules.items()
+        if any(name == p or name.startswith(f"{p}.") for p in TORNADO_FREE_PACKAGES)
+    ]
+    assert len(engines) > 3  # guards the guard: the package is read
+    found = {m.name: sorted(external_imports(m) & WEB_SERVER_PACKAGES) for m in engines}
+    assert {name: web for name, web in found.items() if web} == {}
+
+
+def test_tornado_check_sees_a_late_import(tmp_path):
+    _plant(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "def f():\n    import tornado.web\n"})
+    (module,) = [m for n, m in load_modules(tmp_path, ["pkg"]).items() if n == "pkg.a"]
+    assert external_imports(module) & WEB_SERVER_PACKAGES == {"tornado"}
 
 
 # --- the checker itself must catch what it is for -----------------------------------------

@@ -30,7 +30,7 @@ c.ServerApp.port = int(os.environ.get("GALATA_PORT", "8888"))  # noqa: F821
 c.ServerApp.allow_root = True  # noqa: F821
 
 _work = Path(tempfile.mkdtemp(prefix="openbis-bridge-ui-"))
-sandbox = start_sandbox(_work / "sandbox", seed="demo")
+sandbox = start_sandbox(_work / "sandbox", seed="demo", sftp=True)  # sftp: mount.spec.ts
 atexit.register(sandbox.stop)
 
 c.OpenBISBridge.ca_bundle = str(sandbox.ca_cert)  # noqa: F821
@@ -51,6 +51,7 @@ c.OpenBISBridge.read_environment = False  # noqa: F821
             "password": sandbox.admin_password,
             "python": sys.executable,
             "rootDir": str(c.ServerApp.root_dir),  # noqa: F821
+            "sftpPort": sandbox.sftp_port,
         }
     )
 )

@@ -36,9 +36,20 @@ function makeConfig({ app, port, testDir, outputDir, htmlFolder, landing }) {
     outputDir,
     reporter: reporters(htmlFolder),
     workers: 1,
-    // One retry in CI: a kernel-provenance event was once not delivered under load
-    // (see the CHANGELOG's known issues); a retried pass is listed as flaky in the report.
-    retries: process.env.CI ? 1 : 0,
+    retries: 0,
+    // Reference images of screenshots.spec.ts, one per name (CI and developers
+    // run the same Debian Chromium); `jlpm test:update` regenerates them.
+    snapshotPathTemplate: '{testDir}/../snapshots/{testFilePath}/{arg}{ext}',
+    expect: {
+      ...baseConfig.expect,
+      toHaveScreenshot: {
+        animations: 'disabled',
+        caret: 'hide',
+        scale: 'css',
+        // Anti-aliasing may differ by a few pixels between runs, never a layout.
+        maxDiffPixelRatio: 0.002
+      }
+    },
     use: {
       ...baseConfig.use,
       browserName: 'chromium',

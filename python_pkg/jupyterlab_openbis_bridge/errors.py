@@ -122,3 +122,10 @@ class StorageError(BridgeError):
 class Cancelled(BridgeError):
     status = 409
     reason = "cancelled"
+
+
+class RerunError(BridgeError):
+    """A notebook could not be re-run (fetch, environment, kernel); ``fields.phase`` says where."""
+
+    status = 422
+    reason = "rerun_failed"

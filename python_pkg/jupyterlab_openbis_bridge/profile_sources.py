@@ -7,21 +7,24 @@ imports: callers resolve the settings and read our profile file themselves
 
 Order (the first profile of a name wins, later ones are *shadowed*):
 ``c.OpenBISBridge.connections``, our profile file, ``OPENBIS_URL`` +
-``OPENBIS_TOKEN``, then the predecessor's YAML files.
+``OPENBIS_TOKEN`` (or, without ``OPENBIS_TOKEN``, ``OPENBIS_URL`` + the session the hub's
+openBIS authenticator saved in ``~/.pybis``), then the predecessor's YAML files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from .hub_token import HubTokenFile
 from .profiles import (
     ORIGIN_CONFIG,
     Profile,
     ProfileError,
     ProfileFileContent,
+    hub_profile_from_environment,
     load_legacy_files,
     profile_from_environment,
     profile_from_mapping,
@@ -54,6 +57,7 @@ class FoundProfile:
     password: str | None = field(default=None, repr=False)  # legacy YAML: memory only
     token: str | None = field(default=None, repr=False)  # OPENBIS_TOKEN
     shadowed: bool = False  # an earlier source has a profile of this name
+    token_file: HubTokenFile | None = None  # OPENBIS_URL alone: the hub's ~/.pybis token
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ def gather_profiles(
                 verify_certificates=settings.verify_certificates, ca_bundle=settings.default_ca
             )
             found.append(FoundProfile(profile, ENVIRONMENT_SOURCE, token=token))
+        found += _hub_login_profile(settings, environ, warnings)
     if settings.read_legacy:
         legacy, legacy_warnings = load_legacy_files(settings.legacy_files)
         warnings += legacy_warnings
@@ -119,8 +124,25 @@ def _mark_shadowed(found: list[FoundProfile]) -> tuple[FoundProfile, ...]:
     marked = []
     for item in found:
         shadowed = item.profile.name in seen
-        marked.append(
-            FoundProfile(item.profile, item.source, item.password, item.token, shadowed=shadowed)
-        )
+        marked.append(replace(item, shadowed=shadowed))
         seen.add(item.profile.name)
     return tuple(marked)
+
+
+def _hub_login_profile(
+    settings: SourceSettings, environ: Mapping[str, str], warnings: list[str]
+) -> list[FoundProfile]:
+    """OPENBIS_URL without a token: a profile whose session is read later from ``~/.pybis``."""
+    try:
+        profile = hub_profile_from_environment(environ)
+    except ProfileError as exc:
+        warnings.append(f"OPENBIS_URL ignored: {exc}")
+        return []
+    if profile is None:
+        return []
+    profile = profile.with_changes(
+        verify_certificates=settings.verify_certificates, ca_bundle=settings.default_ca
+    )
+    home = environ.get("HOME")
+    token_file = HubTokenFile(profile.url, home=Path(home) if home else None)
+    return [FoundProfile(profile, token_file.describe(), token_file=token_file)]

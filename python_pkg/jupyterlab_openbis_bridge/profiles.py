@@ -368,7 +368,20 @@ def profile_from_environment(environ: Mapping[str, str]) -> tuple[Profile, str] 
     token = environ.get("OPENBIS_TOKEN")
     if not url or not token:
         return None
+    return _environment_profile(url), token
+
+
+def hub_profile_from_environment(environ: Mapping[str, str]) -> Profile | None:
+    """OPENBIS_URL without OPENBIS_TOKEN: openBIS's own JupyterHub authenticator, which leaves
+    the session in ``~/.pybis/<host>.token`` instead (see ``hub_token``)."""
+    url = environ.get("OPENBIS_URL")
+    if not url or environ.get("OPENBIS_TOKEN"):
+        return None
+    return _environment_profile(url)
+
+
+def _environment_profile(url: str) -> Profile:
     normalised = normalise_url(url)
     host = urlsplit(normalised).hostname or "openbis"
     name = re.sub(r"[^A-Za-z0-9._-]", "-", host)[:64]
-    return validate_profile(Profile(name=name, url=normalised, origin=ORIGIN_ENV)), token
+    return validate_profile(Profile(name=name, url=normalised, origin=ORIGIN_ENV))

@@ -19,6 +19,7 @@ from .certs import ensure_certificate
 from .context import SandboxContext
 from .faults import FaultSpecError
 from .seed.seeding import SEED_CHOICES_HELP, parse_seed, seed_store
+from .sftp.server import start_sftp_server
 from .store.db import Store
 
 READY_MARKER = "OPENBIS_SANDBOX_READY"
@@ -68,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="inject a fault from the start (repeatable; syntax in faults.py), "
         "e.g. 'latency:ms=200' or 'drop:after=1048576,on=get'",
     )
+    parser.add_argument(
+        "--sftp-port",
+        type=int,
+        default=None,
+        help="also serve the DSS's read-only SFTP view on this port (openBIS: 2222; "
+        "0 picks a free one; default: off)",
+    )
     parser.add_argument("--log-level", default="WARNING")
     return parser
 
@@ -108,6 +116,9 @@ async def serve(args: argparse.Namespace) -> None:
         app, ssl_options=ssl_ctx, max_body_size=1 << 40, idle_connection_timeout=300
     )
     server.add_sockets(sockets)
+    sftp = None
+    if args.sftp_port is not None:
+        sftp = await start_sftp_server(ctx, args.host, args.sftp_port)
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -130,11 +141,17 @@ async def serve(args: argparse.Namespace) -> None:
         "password": admin_password,
         "api_version": ctx.api_version,
     }
+    if sftp is not None:
+        ready["sftp_port"] = sftp.sockets[0].getsockname()[1]
+        print(f"  SFTP:     port {ready['sftp_port']} (read-only data store view)", flush=True)
     print(f"{READY_MARKER} {json.dumps(ready)}", flush=True)
 
     await stop.wait()
     server.stop()
     await server.close_all_connections()
+    if sftp is not None:
+        sftp.close()
+        await sftp.wait_closed()
     store.close()
     print("openBIS sandbox stopped", flush=True)
 

@@ -40,6 +40,7 @@ class RunningSandbox:
     admin_user: str = "admin"
     admin_password: str = "changeit"
     api_version: str = ""
+    sftp_port: int | None = None  # the read-only SFTP view, when started with sftp=True
     process: subprocess.Popen | None = None
     output: list[str] = field(default_factory=list)
 
@@ -62,6 +63,7 @@ class RunningSandbox:
         self.admin_user = ready["user"]
         self.admin_password = ready["password"]
         self.api_version = ready["api_version"]
+        self.sftp_port = ready.get("sftp_port")
         # keep draining the pipe so a chatty server never blocks on a full buffer
         threading.Thread(target=self._drain, daemon=True).start()
         return self
@@ -104,9 +106,11 @@ class RunningSandbox:
 
     def restart(self) -> RunningSandbox:
         """Stop and start again on the same data dir and the same port."""
-        port = self.port
+        port, sftp_port = self.port, self.sftp_port
         self.stop()
         self.args = _with_port(self.args, port)
+        if sftp_port is not None:
+            self.args = _with_port(self.args, sftp_port, option="--sftp-port")
         return self.start()
 
     def __enter__(self) -> RunningSandbox:
@@ -116,9 +120,9 @@ class RunningSandbox:
         self.stop()
 
 
-def _with_port(args: list[str], port: int) -> list[str]:
+def _with_port(args: list[str], port: int, option: str = "--port") -> list[str]:
     out = list(args)
-    index = out.index("--port")
+    index = out.index(option)
     out[index + 1] = str(port)
     return out
 
@@ -133,8 +137,12 @@ def start_sandbox(
     extra_args: Sequence[str] = (),
     host: str = "127.0.0.1",
     port: int = 0,
+    sftp: bool = False,
 ) -> RunningSandbox:
-    """Start ``python -m openbis_sandbox`` on a free port and return once it serves."""
+    """Start ``python -m openbis_sandbox`` on a free port and return once it serves.
+
+    ``sftp=True`` also starts the DSS's read-only SFTP view on a free port (``.sftp_port``).
+    """
     data_dir = Path(data_dir)
     args = [
         "--data-dir",
@@ -152,6 +160,8 @@ def start_sandbox(
         args += ["--user", f"{name}:{password}"]
     if session_timeout_s is not None:
         args += ["--session-timeout-s", str(session_timeout_s)]
+    if sftp:
+        args += ["--sftp-port", "0"]
     args += list(extra_args)
     return RunningSandbox(data_dir=data_dir, args=args).start()
 

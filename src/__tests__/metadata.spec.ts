@@ -2,7 +2,8 @@ import {
   downloadedPermIds,
   readOpenbisMetadata,
   recordDownloads,
-  recordUpload
+  recordUpload,
+  relativeToNotebook
 } from '../metadata';
 
 function fakeModel(initial: Record<string, unknown> = {}) {
@@ -28,18 +29,72 @@ const record = (permId: string) => ({
 });
 
 describe('notebook metadata', () => {
-  it('records downloads under metadata.openbis and the legacy metadata.datasets', () => {
-    const model = fakeModel({ datasets: { OLD: { permId: 'OLD' } } });
+  it('records one download per data set and keeps only foreign legacy entries', () => {
+    const model = fakeModel({
+      datasets: { OLD: { permId: 'OLD' }, '1-1': { permId: '1-1' } }
+    });
     recordDownloads(model as any, [record('1-1'), record('2-2')]);
     recordDownloads(model as any, [record('1-1')]);
     expect(
       readOpenbisMetadata(model as any).downloads.map(d => d.permId)
     ).toEqual(['2-2', '1-1']);
-    expect(model.store.datasets).toMatchObject({
-      OLD: { permId: 'OLD' },
-      '1-1': { permId: '1-1', path: 'data/1-1', files: ['data/1-1/a.csv'] }
+    expect(model.store.datasets).toEqual({ OLD: { permId: 'OLD' } });
+    expect(downloadedPermIds(model as any)).toEqual(['OLD', '2-2', '1-1']);
+  });
+
+  it('drops the legacy key once every entry is recorded under openbis', () => {
+    const model = fakeModel({ datasets: { '1-1': { permId: '1-1' } } });
+    const deleted: string[] = [];
+    (model as any).deleteMetadata = (key: string) => {
+      deleted.push(key);
+      delete model.store[key];
+    };
+    recordDownloads(model as any, [record('1-1')]);
+    expect(deleted).toEqual(['datasets']);
+    expect(model.store.datasets).toBeUndefined();
+  });
+
+  it('stores paths relative to the notebook and migrates old records', () => {
+    const model = fakeModel({
+      openbis: {
+        downloads: [{ ...record('0-0'), path: 'work/data/0-0', files: [] }],
+        uploads: []
+      }
     });
-    expect(downloadedPermIds(model as any)).toEqual(['OLD', '1-1', '2-2']);
+    const rootRelative = {
+      ...record('1-1'),
+      path: 'work/data/1-1',
+      files: [{ path: 'work/data/1-1/a.csv', size: 3, crc32: 123 }]
+    };
+    recordDownloads(model as any, [rootRelative], 'work/nb.ipynb');
+    const downloads = readOpenbisMetadata(model as any).downloads;
+    expect(downloads.map(d => [d.permId, d.path, d.pathBase])).toEqual([
+      ['0-0', 'data/0-0', 'notebook'],
+      ['1-1', 'data/1-1', 'notebook']
+    ]);
+    expect(downloads[1].files[0].path).toBe('data/1-1/a.csv');
+    // Already relative: a second migration changes nothing.
+    recordDownloads(model as any, [downloads[1]], 'work/nb.ipynb');
+    expect(readOpenbisMetadata(model as any).downloads[1].path).toBe(
+      'data/1-1'
+    );
+  });
+
+  it('reads old records relative to the notebook without changing the model', () => {
+    const model = fakeModel({
+      openbis: { downloads: [record('1-1')], uploads: [] }
+    });
+    const seen = readOpenbisMetadata(model as any, 'deep/er/nb.ipynb');
+    expect(seen.downloads[0].path).toBe('../../data/1-1');
+    expect((model.store.openbis as any).downloads[0].path).toBe('data/1-1');
+  });
+
+  it('computes notebook-relative paths', () => {
+    expect(relativeToNotebook('data/x', 'nb.ipynb')).toBe('data/x');
+    expect(relativeToNotebook('a/b/data/x', 'a/b/nb.ipynb')).toBe('data/x');
+    expect(relativeToNotebook('a/data/x', 'a/b/nb.ipynb')).toBe('../data/x');
+    expect(relativeToNotebook('a/b', 'a/b/nb.ipynb')).toBe('.');
+    expect(relativeToNotebook('./c//d/', 'x/nb.ipynb')).toBe('../c/d');
   });
 
   it('appends uploads without touching downloads', () => {

@@ -396,7 +396,9 @@ describe('SaveFormModel', () => {
       target: { kind: 'experiment', identifier: '/L/P/EXP2' },
       parents: [],
       files: ['work/results.csv'],
-      includeEnvironment: false
+      includeEnvironment: false,
+      previous: null,
+      saveAs: null
     });
   });
 });

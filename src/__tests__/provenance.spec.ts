@@ -1,4 +1,4 @@
-import { readOpenbisMetadata } from '../metadata';
+import { downloadedPermIds, readOpenbisMetadata } from '../metadata';
 import { mergePendingProvenance } from '../provenance';
 
 function fakeModel(initial: Record<string, unknown> = {}) {
@@ -59,19 +59,11 @@ describe('mergePendingProvenance', () => {
       ['2-2', '2026-01-01T00:00:00Z']
     ]);
     expect(metadata.uploads.map(u => u.permId)).toEqual(['9-9']);
-    // The legacy key is written too, so the records become save parents.
-    expect(Object.keys(model.store.datasets as object).sort()).toEqual([
-      '1-1',
-      '2-2'
-    ]);
-    expect((model.store.datasets as any)['2-2']).toEqual({
-      permId: '2-2',
-      path: 'data/2-2',
-      url: 'https://openbis.example.org',
-      size: 3,
-      files: ['data/2-2/a.csv'],
-      status: 'downloaded'
-    });
+    // One record per download (no legacy copy); they become save parents.
+    expect(model.store.datasets).toBeUndefined();
+    expect(downloadedPermIds(model as any)).toEqual(['0-0', '1-1', '2-2']);
+    // Stored relative to the notebook (`pending.path`).
+    expect(metadata.downloads.every(d => d.pathBase === 'notebook')).toBe(true);
   });
 
   it('is idempotent when the same answer is merged twice', () => {

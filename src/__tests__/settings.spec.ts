@@ -52,15 +52,26 @@ describe('BridgeSettings', () => {
         downloadFolder: '/../raw//data/',
         includeEnvironment: 'yes',
         defaultConnection: ' lab ',
-        statusRefreshSeconds: -3
+        statusRefreshSeconds: -3,
+        keepPartialDownloads: 'yes',
+        environmentCapture: 'everything'
       })
     ).toEqual({
       pageSize: 500,
       downloadFolder: 'raw/data',
       includeEnvironment: true,
+      environmentCapture: 'imported',
       defaultConnection: 'lab',
-      statusRefreshSeconds: 0
+      statusRefreshSeconds: 0,
+      keepPartialDownloads: false
     });
+  });
+
+  it('takes either capture mode', () => {
+    expect(
+      parseSettings({ environmentCapture: 'full' }).environmentCapture
+    ).toBe('full');
+    expect(DEFAULT_SETTINGS.environmentCapture).toBe('imported');
   });
 
   it('follows changes made in the Settings Editor', () => {

@@ -5,11 +5,11 @@
  */
 import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
-import React from 'react';
+import React, { useEffect } from 'react';
 
 import { ConnectFormModel, ICredentials } from '../models/connectForm';
-import { AuthMethod } from '../types';
-import { ConnectionsTable } from './ConnectionsTable';
+import { AuthMethod, IConnection } from '../types';
+import { ConnectionsTable, IFocusRequester } from './ConnectionsTable';
 import { describedBy, ErrorBanner, Field, uniqueId } from './fields';
 import { ProfileForm } from './ProfileForm';
 import { IEnterAware } from './modal';
@@ -44,10 +44,42 @@ export class ConnectBody
 
   handleEnter(target: Element): boolean {
     if (this._form.profile && target.closest('[data-profile-form]')) {
-      void this._form.saveProfile();
+      void this._saveProfile();
       return true;
     }
     return false;
+  }
+
+  /** Focus the first element matching `selector` once the next render shows it. */
+  focusAfterRender(selector: string): void {
+    this._pendingFocus = selector;
+    this.update();
+  }
+
+  private _applyPendingFocus = (): void => {
+    const selector = this._pendingFocus;
+    const target = selector
+      ? this.node.querySelector<HTMLElement>(selector)
+      : null;
+    if (target) {
+      this._pendingFocus = null;
+      target.focus();
+    }
+  };
+
+  /** Save the profile form; then the password field, or the first invalid field. */
+  private async _saveProfile(): Promise<void> {
+    await this._form.saveProfile();
+    this.focusAfterRender(
+      this._form.profile
+        ? '[data-profile-form] [aria-invalid="true"]'
+        : `#${this._ids.secret}`
+    );
+  }
+
+  private _openProfile(existing: IConnection | null): void {
+    this._form.openProfile(existing);
+    this.focusAfterRender('[data-profile-form] input:not([disabled])');
   }
 
   render(): JSX.Element {
@@ -55,16 +87,20 @@ export class ConnectBody
     const form = this._form;
     return (
       <div className="jp-OpenbisBridge-dialog">
+        <AfterRender run={this._applyPendingFocus} />
         <ErrorBanner message={form.connections.lastError} />
         <ConnectionsTable
           form={form}
           trans={trans}
           radioName={this._ids.radio}
+          focus={this}
+          onEdit={c => this._openProfile(c)}
         />
         <div className="jp-OpenbisBridge-actions">
           <button
             className="jp-mod-styled jp-mod-reject"
-            onClick={() => form.openProfile(null)}
+            data-focus="add"
+            onClick={() => this._openProfile(null)}
           >
             {trans.__('Add connection…')}
           </button>
@@ -75,7 +111,7 @@ export class ConnectBody
             {trans.__('Refresh status')}
           </button>
         </div>
-        <ConfirmRemove form={form} trans={trans} />
+        <ConfirmRemove form={form} trans={trans} focus={this} />
         {form.profile ? (
           <ProfileForm
             trans={trans}
@@ -85,8 +121,11 @@ export class ConnectBody
             errors={form.profile.errors}
             message={form.profile.message}
             onChange={patch => form.changeProfile(patch)}
-            onSave={() => void form.saveProfile()}
-            onCancel={() => form.closeProfile()}
+            onSave={() => void this._saveProfile()}
+            onCancel={() => {
+              form.closeProfile();
+              this.focusAfterRender('[data-focus="add"]');
+            }}
           />
         ) : (
           <LoginForm form={form} trans={trans} ids={this._ids} />
@@ -102,6 +141,13 @@ export class ConnectBody
     username: uniqueId('login-user'),
     secret: uniqueId('login-secret')
   };
+  private _pendingFocus: string | null = null;
+}
+
+/** Runs `run` after every render (React effects run once the DOM is updated). */
+function AfterRender(props: { run: () => void }): null {
+  useEffect(() => props.run());
+  return null;
 }
 
 interface IPartProps {
@@ -109,9 +155,11 @@ interface IPartProps {
   trans: TranslationBundle;
 }
 
-/** "Remove the connection …?" with Keep and Remove. */
-function ConfirmRemove(props: IPartProps): JSX.Element | null {
-  const { form, trans } = props;
+/** "Remove the connection …?" with Keep and Remove; Keep has the focus. */
+function ConfirmRemove(
+  props: IPartProps & { focus: IFocusRequester }
+): JSX.Element | null {
+  const { form, trans, focus } = props;
   const target = form.confirmRemove;
   if (!target) {
     return null;
@@ -132,13 +180,23 @@ function ConfirmRemove(props: IPartProps): JSX.Element | null {
       <div className="jp-OpenbisBridge-actions">
         <button
           className="jp-mod-styled jp-mod-reject"
-          onClick={() => form.cancelRemove()}
+          data-focus="keep"
+          onClick={() => {
+            form.cancelRemove();
+            focus.focusAfterRender(
+              `[data-focus="remove"][data-name="${CSS.escape(target.name)}"]`
+            );
+          }}
         >
           {trans.__('Keep')}
         </button>
         <button
           className="jp-mod-styled jp-mod-warn"
-          onClick={() => void form.remove(target)}
+          onClick={() => {
+            // The row goes away: the focus moves to a button that stays.
+            focus.focusAfterRender('[data-focus="add"]');
+            void form.remove(target);
+          }}
         >
           {trans.__('Remove')}
         </button>
@@ -231,7 +289,6 @@ function SecretField(props: ILoginProps): JSX.Element {
         id={ids.secret}
         className="jp-mod-styled"
         type="password"
-        autoFocus
         autoComplete={method === 'password' ? 'current-password' : 'off'}
         value={secret}
         onChange={e => form.setSecret(e.target.value)}

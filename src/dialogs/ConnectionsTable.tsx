@@ -9,11 +9,18 @@ import { ConnectFormModel } from '../models/connectForm';
 import { statusClass, statusLabel } from '../status';
 import { IConnection } from '../types';
 
+/** The dialog body, which moves the focus once its next render shows the target. */
+export interface IFocusRequester {
+  focusAfterRender(selector: string): void;
+}
+
 export interface IConnectionsTableProps {
   form: ConnectFormModel;
   trans: TranslationBundle;
   /** `name` of the radio group, also the prefix of each radio's id. */
   radioName: string;
+  focus: IFocusRequester;
+  onEdit: (connection: IConnection) => void;
 }
 
 export function ConnectionsTable(props: IConnectionsTableProps): JSX.Element {
@@ -119,7 +126,13 @@ function RowActions(props: IRowProps): JSX.Element {
       {c.status === 'connected' ? (
         <button
           className="jp-mod-styled jp-mod-reject"
-          onClick={() => void form.logOut(c)}
+          onClick={() => {
+            // The button goes away with the session: the row's radio keeps the focus.
+            props.focus.focusAfterRender(
+              `#${CSS.escape(`${props.radioName}-${c.name}`)}`
+            );
+            void form.logOut(c);
+          }}
         >
           {trans.__('Log out')}
         </button>
@@ -129,14 +142,19 @@ function RowActions(props: IRowProps): JSX.Element {
           <button
             className="jp-mod-styled jp-mod-reject"
             aria-label={trans.__('Edit %1', c.name)}
-            onClick={() => form.openProfile(c)}
+            onClick={() => props.onEdit(c)}
           >
             {trans.__('Edit…')}
           </button>
           <button
             className="jp-mod-styled jp-mod-warn"
             aria-label={trans.__('Remove %1', c.name)}
-            onClick={() => form.askRemove(c.name)}
+            data-focus="remove"
+            data-name={c.name}
+            onClick={() => {
+              form.askRemove(c.name);
+              props.focus.focusAfterRender('[data-focus="keep"]');
+            }}
           >
             {trans.__('Remove…')}
           </button>

@@ -6,6 +6,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import { formatBytes, formatDate } from '../format';
+import { ISort, SortColumn } from '../models/dataSetOrder';
 import { IDataSet, IDataSetDetail } from '../types';
 
 export function archiveLabel(ds: IDataSet, trans: TranslationBundle): string {
@@ -36,6 +37,37 @@ export interface IDataSetTableProps {
   onToggle: (ds: IDataSet, checked: boolean) => void;
   onFocus: (ds: IDataSet) => void;
   onPage: (offset: number) => void;
+  sort: ISort | null;
+  onSort: (column: SortColumn) => void;
+  /** Data sets already downloaded next to the notebook (checksums match). */
+  downloaded: ReadonlySet<string>;
+}
+
+/** A column header that sorts the page; aria-sort tells the order. */
+function SortHeader(
+  props: IDataSetTableProps & { column: SortColumn; label: string }
+): JSX.Element {
+  const { sort, column, trans } = props;
+  const active = sort?.column === column;
+  const order = active
+    ? sort!.descending
+      ? 'descending'
+      : 'ascending'
+    : 'none';
+  return (
+    <th scope="col" aria-sort={order}>
+      <button
+        className="jp-OpenbisBridge-sortButton"
+        title={trans.__('Sort by %1', props.label)}
+        onClick={() => props.onSort(column)}
+      >
+        {props.label}
+        <span aria-hidden="true">
+          {active ? (sort!.descending ? ' ▼' : ' ▲') : ''}
+        </span>
+      </button>
+    </th>
+  );
 }
 
 export function DataSetTable(props: IDataSetTableProps): JSX.Element {
@@ -50,12 +82,20 @@ export function DataSetTable(props: IDataSetTableProps): JSX.Element {
                 {trans.__('Select')}
               </span>
             </th>
-            <th scope="col">{trans.__('Name')}</th>
-            <th scope="col">{trans.__('Type')}</th>
-            <th scope="col">{trans.__('Owner')}</th>
-            <th scope="col">{trans.__('Registered')}</th>
-            <th scope="col">{trans.__('Size')}</th>
-            <th scope="col">{trans.__('Archive status')}</th>
+            <SortHeader {...props} column="name" label={trans.__('Name')} />
+            <SortHeader {...props} column="type" label={trans.__('Type')} />
+            <SortHeader {...props} column="owner" label={trans.__('Owner')} />
+            <SortHeader
+              {...props}
+              column="registered"
+              label={trans.__('Registered')}
+            />
+            <SortHeader {...props} column="size" label={trans.__('Size')} />
+            <SortHeader
+              {...props}
+              column="status"
+              label={trans.__('Archive status')}
+            />
           </tr>
         </thead>
         <tbody>
@@ -101,6 +141,16 @@ function DataSetRow(props: IDataSetTableProps & { ds: IDataSet }): JSX.Element {
       <td>
         <label htmlFor={checkboxId}>{ds.name || ds.code || ds.permId}</label>
         <div className="jp-OpenbisBridge-muted">{ds.permId}</div>
+        {props.downloaded.has(ds.permId) ? (
+          <span
+            className="jp-OpenbisBridge-badge jp-OpenbisBridge-downloaded"
+            title={trans.__(
+              'Its files are next to this notebook, with the checksums openBIS reports'
+            )}
+          >
+            {trans.__('downloaded here')}
+          </span>
+        ) : null}
       </td>
       <td>{ds.type ?? '–'}</td>
       <td>{ds.registrator ?? '–'}</td>

@@ -7,7 +7,13 @@ import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
-import { DownloadModel, EntityHit, IDownloadChoice } from '../models/download';
+import { placeLabel } from '../models/dataSetOrder';
+import {
+  DownloadModel,
+  EntityHit,
+  IDownloadChoice,
+  SearchScope
+} from '../models/download';
 import { IExperiment, IProject, ISample, ISpace } from '../types';
 import { DataSetTable, FilePreview } from './DataSetTable';
 import { describedBy, ErrorBanner, Field, uniqueId } from './fields';
@@ -42,6 +48,7 @@ export class DownloadBody
   /** DOM ids of the inputs. */
   readonly ids = {
     search: uniqueId('search'),
+    scope: uniqueId('scope'),
     space: uniqueId('space'),
     project: uniqueId('project'),
     experiment: uniqueId('experiment'),
@@ -76,7 +83,10 @@ export class DownloadBody
         <div className="jp-OpenbisBridge-split">
           <DataSetTable
             trans={trans}
-            items={model.page.items}
+            items={model.rows}
+            sort={model.sort}
+            onSort={column => model.setSort(column)}
+            downloaded={model.downloaded}
             totalCount={model.page.totalCount}
             offset={model.page.offset}
             pageSize={model.pageSize}
@@ -113,7 +123,6 @@ function SearchRow(props: IPartProps): JSX.Element {
           id={ids.search}
           className="jp-mod-styled"
           type="search"
-          autoFocus
           value={model.query}
           placeholder={trans.__(
             'e.g. absorbance, /LAB/PROJ1/EXP1 or 20250101…-1'
@@ -122,6 +131,7 @@ function SearchRow(props: IPartProps): JSX.Element {
           {...describedBy(ids.search, model.fields.q)}
         />
       </Field>
+      <ScopeField {...props} />
       <button
         className="jp-mod-styled jp-mod-accept"
         onClick={() => void model.runSearch()}
@@ -129,6 +139,29 @@ function SearchRow(props: IPartProps): JSX.Element {
         {trans.__('Search')}
       </button>
     </div>
+  );
+}
+
+/** Where the search looks: everywhere, or within the place chosen below. */
+function ScopeField(props: IPartProps): JSX.Element {
+  const { model, trans, ids } = props;
+  const place = placeLabel(model.place);
+  return (
+    <Field id={ids.scope} label={trans.__('Search in')}>
+      <select
+        id={ids.scope}
+        className="jp-mod-styled"
+        value={place ? model.scope : 'everywhere'}
+        onChange={e => model.setScope(e.target.value as SearchScope)}
+      >
+        <option value="everywhere">{trans.__('All of openBIS')}</option>
+        <option value="place" disabled={!place}>
+          {place
+            ? trans.__('Within %1', place)
+            : trans.__('Within the place chosen below')}
+        </option>
+      </select>
+    </Field>
   );
 }
 
@@ -255,7 +288,16 @@ function SourceTitle(props: IPartProps): JSX.Element {
       {source === null
         ? trans.__('Choose an experiment or sample, or search.')
         : source.kind === 'search'
-          ? trans.__('Data sets matching "%1"', source.query)
+          ? source.within
+            ? trans.__(
+                'Data sets matching "%1" within %2',
+                source.query,
+                source.within
+              )
+            : trans.__(
+                'Data sets matching "%1" in all of openBIS',
+                source.query
+              )
           : trans.__('Data sets of %1', source.label)}
     </div>
   );

@@ -79,6 +79,7 @@ function textControl(
     id,
     className: 'jp-mod-styled',
     'data-property': property.code,
+    'aria-required': property.mandatory,
     ...describedBy(id, error),
     value: typeof props.value === 'string' ? props.value : '',
     onChange: (e: { target: { value: string } }) =>

@@ -16,6 +16,7 @@ import {
   ISectionProps,
   ParentsSection,
   PropertiesSection,
+  SaveAgainSection,
   TargetSection,
   TypeRow
 } from './SaveSections';
@@ -74,6 +75,7 @@ export class SaveBody
     return (
       <div className="jp-OpenbisBridge-dialog jp-OpenbisBridge-scrollBody">
         <ErrorBanner message={this._model.message} />
+        <SaveAgainSection {...parts} />
         <TypeRow {...parts} />
         <PropertiesSection {...parts} />
         <TargetSection {...parts} />
@@ -90,6 +92,7 @@ export class SaveBody
     targetSearch: uniqueId('save-target'),
     hit: uniqueId('save-hit'),
     parent: uniqueId('save-parent'),
-    env: uniqueId('save-env')
+    env: uniqueId('save-env'),
+    saveAs: uniqueId('save-as')
   };
 }

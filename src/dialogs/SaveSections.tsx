@@ -7,7 +7,9 @@ import { Contents } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
+import { formatDate } from '../format';
 import { requirementsText } from '../kernel';
+import { dataSetLink } from '../records';
 import { SaveFormModel, TargetHit } from '../models/saveForm';
 import { propertyKey, sections } from '../properties';
 import { describedBy, Field } from './fields';
@@ -25,7 +27,69 @@ export interface ISectionProps {
     hit: string;
     parent: string;
     env: string;
+    saveAs: string;
   };
+}
+
+/**
+ * "Saved before as … on …": a new version (the previous data set becomes a
+ * parent) or a separate data set. Nothing is chosen for the user, so a
+ * stray Enter cannot upload a duplicate.
+ */
+export function SaveAgainSection(props: ISectionProps): JSX.Element | null {
+  const { model, trans, ids } = props;
+  const previous = model.previous;
+  if (!previous) {
+    return null;
+  }
+  const error = model.errors.saveAs;
+  const choice = (mode: 'version' | 'new', label: string) => (
+    <div className="jp-OpenbisBridge-checkboxField">
+      <input
+        id={`${ids.saveAs}-${mode}`}
+        type="radio"
+        name={ids.saveAs}
+        checked={model.saveAs === mode}
+        aria-required="true"
+        onChange={() => model.setSaveAs(mode)}
+        {...describedBy(ids.saveAs, error)}
+        {...(mode === 'version' && !model.saveAs
+          ? { 'data-initial-focus': 'true' }
+          : {})}
+      />
+      <label htmlFor={`${ids.saveAs}-${mode}`}>{label}</label>
+    </div>
+  );
+  return (
+    <fieldset
+      className="jp-OpenbisBridge-section jp-OpenbisBridge-saveAgain"
+      role="radiogroup"
+      aria-label={trans.__('Saved before')}
+    >
+      <legend>{trans.__('Saved before')}</legend>
+      <div className="jp-OpenbisBridge-savedBefore">
+        {trans.__('Saved before as')}{' '}
+        <a href={previous.url} target="_blank" rel="noopener noreferrer">
+          {previous.permId}
+        </a>{' '}
+        {trans.__('on %1', formatDate(previous.time))}
+      </div>
+      {choice(
+        'version',
+        trans.__('Save as new version (%1 becomes its parent)', previous.permId)
+      )}
+      {choice('new', trans.__('Save as a separate new data set'))}
+      {error ? (
+        <div
+          id={`${ids.saveAs}-error`}
+          className="jp-OpenbisBridge-fieldError"
+          role="alert"
+        >
+          {error}
+        </div>
+      ) : null}
+    </fieldset>
+  );
 }
 
 /** The data-set type select and the (always included) notebook. */
@@ -120,6 +184,7 @@ export function TargetSection(props: ISectionProps): JSX.Element {
             className="jp-mod-styled"
             type="search"
             value={model.targetQuery}
+            aria-required={target === null}
             onChange={e => model.setTargetQuery(e.target.value)}
             {...describedBy(ids.targetSearch, targetError)}
           />
@@ -137,6 +202,14 @@ export function TargetSection(props: ISectionProps): JSX.Element {
             ? trans.__('Selected sample: %1', target.identifier)
             : trans.__('Selected experiment: %1', target.identifier)
           : trans.__('Nothing selected yet.')}
+        {target && model.suggestion ? (
+          <span className="jp-OpenbisBridge-muted">
+            {' '}
+            {model.suggestion === 'previous'
+              ? trans.__('(where the previous save went)')
+              : trans.__('(the parents’ common owner)')}
+          </span>
+        ) : null}
       </div>
       <TargetHits {...props} />
     </fieldset>
@@ -195,7 +268,7 @@ function TargetHitRadio(
 
 /** Data sets this notebook downloaded, offered as parents. */
 export function ParentsSection(props: ISectionProps): JSX.Element {
-  const { model, trans, ids } = props;
+  const { model, trans } = props;
   const candidates = model.options.parentCandidates;
   return (
     <fieldset className="jp-OpenbisBridge-section">
@@ -205,20 +278,11 @@ export function ParentsSection(props: ISectionProps): JSX.Element {
           {trans.__('This notebook has not downloaded any data set.')}
         </div>
       ) : (
-        candidates.map(permId => {
-          const id = `${ids.parent}-${permId}`;
-          return (
-            <div key={permId} className="jp-OpenbisBridge-checkboxField">
-              <input
-                id={id}
-                type="checkbox"
-                checked={model.parents.has(permId)}
-                onChange={e => model.toggleParent(permId, e.target.checked)}
-              />
-              <label htmlFor={id}>{permId}</label>
-            </div>
-          );
-        })
+        <ul className="jp-OpenbisBridge-parentList">
+          {candidates.map(permId => (
+            <ParentRow key={permId} {...props} permId={permId} />
+          ))}
+        </ul>
       )}
       {model.errors.parents ? (
         <div className="jp-OpenbisBridge-fieldError">
@@ -226,6 +290,44 @@ export function ParentsSection(props: ISectionProps): JSX.Element {
         </div>
       ) : null}
     </fieldset>
+  );
+}
+
+/** A parent candidate: checkbox, name, type, owner and its openBIS page. */
+function ParentRow(props: ISectionProps & { permId: string }): JSX.Element {
+  const { model, trans, ids, permId } = props;
+  const id = `${ids.parent}-${permId}`;
+  const detail = model.parentDetails.get(permId);
+  const instance = model.options.instanceUrl;
+  return (
+    <li className="jp-OpenbisBridge-checkboxField jp-OpenbisBridge-parent">
+      <input
+        id={id}
+        type="checkbox"
+        checked={model.parents.has(permId)}
+        onChange={e => model.toggleParent(permId, e.target.checked)}
+      />
+      <label htmlFor={id}>
+        {detail?.name ? `${detail.name} (${permId})` : permId}
+      </label>
+      {detail ? (
+        <span className="jp-OpenbisBridge-muted">
+          {' '}
+          {[detail.type, detail.owner.identifier].filter(Boolean).join(' · ')}
+        </span>
+      ) : null}
+      {instance ? (
+        <a
+          className="jp-OpenbisBridge-link"
+          href={dataSetLink(instance, permId)}
+          target="_blank"
+          rel="noopener noreferrer"
+          aria-label={trans.__('Open %1 in openBIS', permId)}
+        >
+          {trans.__('open')}
+        </a>
+      ) : null}
+    </li>
   );
 }
 

@@ -10,9 +10,22 @@
  *   dialog's call): `Dialog.launch` would queue it until the open dialogs
  *   close. JupyterLab dialogs it covers are detached meanwhile (each keeps
  *   the focus to itself while attached) and attached again afterwards.
+ *
+ * Keyboard: focus starts on the first field that needs input (see
+ * `focus.ts`), Tab and Shift+Tab cycle through the fields then the buttons
+ * and never leave the dialog, Enter submits only from a one-line text field,
+ * Escape closes the topmost dialog wherever the focus is, and the focus goes
+ * back where it was once the dialog closes.
  */
-import { Dialog } from '@jupyterlab/apputils';
+import { Dialog, Styling } from '@jupyterlab/apputils';
 import { Widget } from '@lumino/widgets';
+
+import {
+  focusableIn,
+  initialFocusTarget,
+  isSubmitField,
+  whenRendered
+} from './focus';
 
 /** A dialog body that may claim Enter for itself (e.g. a search box). */
 export interface IEnterAware {
@@ -64,15 +77,21 @@ class Modal<T> extends Widget {
     header.className = 'jp-Dialog-header';
     header.textContent = _options.title;
     this._bodyHost.className = 'jp-Dialog-body';
+    // The footer is built as JupyterLab's Dialog builds it (Renderer.createFooter):
+    // the buttons in a right-aligned row, styled as JupyterLab's own.
     const footer = document.createElement('div');
     footer.className = 'jp-Dialog-footer';
+    const buttonRow = document.createElement('div');
+    buttonRow.className = 'jp-Dialog-footerButtons';
+    footer.appendChild(buttonRow);
     this._buttonNodes = _options.buttons.map((button, index) => {
       const node = Dialog.defaultRenderer.createButtonNode(button);
       node.type = 'button';
       node.addEventListener('click', () => void this._press(index));
-      footer.appendChild(node);
+      buttonRow.appendChild(node);
       return node;
     });
+    Styling.styleNode(footer);
     content.append(header, this._bodyHost, footer);
     this.node.appendChild(content);
     this.node.addEventListener('keydown', this._onKeydown);
@@ -80,29 +99,65 @@ class Modal<T> extends Widget {
 
   /** Attach to the page and show the body. */
   open(): void {
+    this._returnFocus = document.activeElement as HTMLElement | null;
     Widget.attach(this, document.body);
     Widget.attach(this._options.body, this._bodyHost);
-    // Unless the body focused a field of its own, Enter presses the default button.
-    setTimeout(() => {
-      if (!this.isDisposed && !this.node.contains(document.activeElement)) {
-        const last = this._buttonNodes.length - 1;
-        this._buttonNodes[this._options.defaultButton ?? last]?.focus();
-      }
-    }, 50);
+    openModals.push(this);
+    document.addEventListener('keydown', this._onDocumentKeydown, true);
+    void this._focusFirstField();
   }
 
-  private _onKeydown = (event: KeyboardEvent): void => {
-    const target = event.target as Element;
+  dispose(): void {
+    if (this.isDisposed) {
+      return;
+    }
+    document.removeEventListener('keydown', this._onDocumentKeydown, true);
+    const index = openModals.indexOf(this);
+    if (index >= 0) {
+      openModals.splice(index, 1);
+    }
+    super.dispose();
+  }
+
+  /** Once the body has rendered: its first field needing input, else the default button. */
+  private async _focusFirstField(): Promise<void> {
+    await whenRendered(this._bodyHost);
+    if (this.isDisposed || this.node.contains(document.activeElement)) {
+      return;
+    }
+    const last = this._buttonNodes.length - 1;
+    const target =
+      initialFocusTarget(this._bodyHost) ??
+      this._buttonNodes[this._options.defaultButton ?? last];
+    target?.focus();
+  }
+
+  /** Escape, and Tab while the focus is lost (e.g. on `<body>`), for the topmost dialog. */
+  private _onDocumentKeydown = (event: KeyboardEvent): void => {
+    if (openModals[openModals.length - 1] !== this) {
+      return;
+    }
     if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
       this._close(this._cancelButton());
     } else if (
-      event.key === 'Enter' &&
-      !(target instanceof HTMLButtonElement) &&
-      !(target instanceof HTMLTextAreaElement) &&
-      !(target instanceof HTMLSelectElement)
+      event.key === 'Tab' &&
+      !this.node.contains(document.activeElement)
     ) {
+      event.preventDefault();
+      event.stopPropagation();
+      this._moveFocus(event.shiftKey ? -1 : 1);
+    }
+  };
+
+  private _onKeydown = (event: KeyboardEvent): void => {
+    const target = event.target as Element;
+    if (event.key === 'Tab') {
+      event.preventDefault();
+      event.stopPropagation();
+      this._moveFocus(event.shiftKey ? -1 : 1);
+    } else if (event.key === 'Enter' && isSubmitField(target)) {
       event.preventDefault();
       event.stopPropagation();
       const body = this._options.body;
@@ -113,6 +168,22 @@ class Modal<T> extends Widget {
       void this._press(this._options.defaultButton ?? buttons.length - 1);
     }
   };
+
+  /** Fields then buttons, in page order, wrapping around at both ends. */
+  private _moveFocus(step: 1 | -1): void {
+    const order = focusableIn(this.node);
+    if (order.length === 0) {
+      return;
+    }
+    const current = order.indexOf(document.activeElement as HTMLElement);
+    const next =
+      current < 0
+        ? step > 0
+          ? 0
+          : order.length - 1
+        : (current + step + order.length) % order.length;
+    order[next].focus();
+  }
 
   private async _press(index: number): Promise<void> {
     const button = this._options.buttons[index];
@@ -161,13 +232,20 @@ class Modal<T> extends Widget {
     // As a JupyterLab dialog does, the body goes with the dialog.
     this._options.body.dispose();
     this.dispose();
+    if (this._returnFocus?.isConnected) {
+      this._returnFocus.focus();
+    }
     this._done({ button, value });
   }
 
   private _bodyHost = document.createElement('div');
   private _buttonNodes: HTMLButtonElement[];
   private _busy = false;
+  private _returnFocus: HTMLElement | null = null;
 }
+
+/** The open dialogs, topmost last: only the topmost one answers Escape. */
+const openModals: Widget[] = [];
 
 /** Detach the open JupyterLab dialogs (their launch promises stay pending). */
 function setDialogsAside(): Widget[] {

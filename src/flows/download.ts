@@ -18,6 +18,8 @@ import { describeError } from '../errors';
 import { insertCodeCell, loadCode } from '../insertCode';
 import { IDownloadRecord, IRecordedFile, recordDownloads } from '../metadata';
 import { DownloadModel, IDownloadChoice } from '../models/download';
+import { rememberedPlace, rememberPlace } from '../models/downloadPlace';
+import { dataSetLink, downloadRecords } from '../records';
 import { notebookLocalPath } from '../notebookPath';
 import { trackJob } from '../progress';
 import { IBridgeDownloadOptions } from '../tokens';
@@ -144,7 +146,12 @@ export async function downloadDataSets(
       ? deps.tracker.currentWidget
       : options.notebook;
   const destination = options.destination ?? defaultDestination(deps, panel);
-  const request = { permIds, destination, files: options.files };
+  const request = {
+    permIds,
+    destination,
+    files: options.files,
+    keepPartial: deps.settings.values.keepPartialDownloads
+  };
   let job: IJob<IDownloadResult>;
   try {
     job = (await startDownload(connection, request)) as IJob<IDownloadResult>;
@@ -176,7 +183,15 @@ async function chooseDataSets(
     deps.settings.values.pageSize
   );
   const body = new DownloadBody(model, trans);
-  void model.loadSpaces();
+  if (panel.model) {
+    model.setDownloadRecords(
+      downloadRecords(panel.model, deps.model.instanceOf(connection))
+    );
+  }
+  // Back where the user was last time on this connection.
+  void rememberedPlace(deps.state, connection).then(place =>
+    model.restorePlace(place)
+  );
   const outcome: { decision: Decision } = { decision: null };
   try {
     await showSubmitDialog<IDownloadChoice>({
@@ -187,6 +202,7 @@ async function chooseDataSets(
       defaultButton: options.preferInsert ? 1 : 2,
       onSubmit: async (value, button) => {
         outcome.decision = await decide(
+          deps.settings.values.keepPartialDownloads,
           model,
           connection,
           trans,
@@ -197,6 +213,7 @@ async function chooseDataSets(
       }
     });
   } finally {
+    void rememberPlace(deps.state, connection, model.place);
     model.dispose();
   }
   return outcome.decision;
@@ -219,6 +236,7 @@ function dialogButtons(trans: TranslationBundle): Dialog.IButton[] {
 
 /** Check the choice and act on the button; null (problem shown) keeps the dialog open. */
 async function decide(
+  keepPartial: boolean,
   model: DownloadModel,
   connection: string,
   trans: TranslationBundle,
@@ -241,7 +259,8 @@ async function decide(
   const request: IDownloadRequest = {
     permIds: value.dataSets.map(ds => ds.permId),
     destination: value.destination,
-    overwrite: value.overwrite
+    overwrite: value.overwrite,
+    keepPartial
   };
   try {
     const job = (await startDownload(
@@ -295,8 +314,9 @@ async function recordAndNotify(
     dataSets.map(entry => downloadRecord(connection, instance, entry))
   );
   if (panel && !panel.isDisposed && panel.model) {
-    recordDownloads(panel.model, records);
+    recordDownloads(panel.model, records, panel.context.path);
   }
+  // Kept in the notification centre, with a link to each data set (the first few).
   Notification.success(
     trans._n(
       'Downloaded %1 data set to %2',
@@ -304,7 +324,22 @@ async function recordAndNotify(
       records.length,
       destination
     ),
-    { autoClose: 5000 }
+    {
+      autoClose: false,
+      actions: records.slice(0, 3).map(record => ({
+        label:
+          records.length === 1
+            ? trans.__('Open in openBIS')
+            : trans.__('Open %1 in openBIS', record.permId),
+        caption: dataSetLink(instance, record.permId),
+        callback: () =>
+          window.open(
+            dataSetLink(instance, record.permId),
+            '_blank',
+            'noopener'
+          )
+      }))
+    }
   );
 }
 

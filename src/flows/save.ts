@@ -5,32 +5,40 @@
  * record the new data set in the notebook.
  */
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { IStateDB } from '@jupyterlab/statedb';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReadonlyPartialJSONValue } from '@lumino/coreutils';
 
-import { getDataSetTypes, startSave, writeEnvFiles } from '../api';
+import { getDataSetTypes, startSave } from '../api';
 import { ensureConnected } from '../connect';
 import { ICommandDeps } from '../deps';
 import { SaveBody } from '../dialogs/SaveDialog';
 import { showSubmitDialog } from '../dialogs/modal';
 import { describeError } from '../errors';
 import {
+  CaptureMode,
   captureEnvironment,
   captureErrorText,
   IEnvironment,
   requirementsText
 } from '../kernel';
 import { downloadedPermIds, recordUpload } from '../metadata';
-import { ISaveForm, ITarget, SaveFormModel } from '../models/saveForm';
+import {
+  IKernelInfo,
+  ISaveForm,
+  ITarget,
+  SaveFormModel
+} from '../models/saveForm';
+import { SAVE_FORM_KEY } from '../models/saveTarget';
+import { previousSave } from '../records';
 import { notebookLocalPath } from '../notebookPath';
 import { trackJob } from '../progress';
 import { FormValue, validateProperties } from '../properties';
 import { IDataSetType, IJob, ISaveRequest, ISaveResult } from '../types';
 
 const DEFAULT_TYPE = 'ANALYSIS_NOTEBOOK';
-const FORM_KEY = 'jupyterlab-openbis-bridge:save-form';
 const CAPTURE_TIMEOUT_MS = 30000;
 
 interface IRememberedForm {
@@ -64,7 +72,7 @@ export async function runSaveFlow(
   if (!types) {
     return;
   }
-  const remembered = ((await deps.state?.fetch(FORM_KEY)) ??
+  const remembered = ((await deps.state?.fetch(SAVE_FORM_KEY)) ??
     {}) as IRememberedForm;
   const notebookPath = notebookLocalPath(panel, deps);
   const context = { panel, deps, connection, notebookPath, environment };
@@ -95,8 +103,9 @@ async function completeSave(
   };
   const result = await followUpload(context, started.job, retry);
   if (result) {
-    await recordSave(context, result);
+    // First the notification: recording may wait on the notebook's own save.
     notifySaved(result, context.deps.trans);
+    await recordSave(context, result);
   }
 }
 
@@ -112,7 +121,10 @@ async function captureStep(
     { autoClose: false }
   );
   try {
-    const env = await captureKernelEnvironment(panel);
+    const env = await captureKernelEnvironment(
+      panel,
+      deps.settings.values.environmentCapture
+    );
     Notification.update({
       id,
       message: trans.__(
@@ -137,7 +149,8 @@ async function captureStep(
 
 /** Run the capture in the notebook's kernel, in the kernel's language. */
 async function captureKernelEnvironment(
-  panel: NotebookPanel
+  panel: NotebookPanel,
+  mode: CaptureMode
 ): Promise<IEnvironment> {
   await panel.sessionContext.ready;
   const kernel = panel.sessionContext.session?.kernel ?? null;
@@ -150,7 +163,8 @@ async function captureKernelEnvironment(
     )?.language;
   return captureEnvironment(kernel, {
     language,
-    timeoutMs: CAPTURE_TIMEOUT_MS
+    timeoutMs: CAPTURE_TIMEOUT_MS,
+    mode
   });
 }
 
@@ -197,10 +211,18 @@ async function showSaveForm(
 ): Promise<IStartedSave | null> {
   const { deps, connection, notebookPath, environment, panel } = context;
   const { trans } = deps;
+  const instanceUrl = deps.model.instanceOf(connection);
   const model = new SaveFormModel({
     connection,
     trans,
     notebookPath,
+    instanceUrl,
+    notebookTitle: PathExt.basename(
+      notebookPath,
+      PathExt.extname(notebookPath)
+    ),
+    kernel: kernelInfo(panel),
+    previous: previousSave(panel.model!, instanceUrl),
     types,
     initialType: remembered.lastType ?? DEFAULT_TYPE,
     remembered: remembered.values ?? {},
@@ -210,6 +232,7 @@ async function showSaveForm(
     includeEnvironment: deps.settings.values.includeEnvironment
   });
   const body = new SaveBody(model, deps.app.serviceManager.contents);
+  void model.loadContext();
   const started: { save: IStartedSave | null } = { save: null };
   try {
     await showSubmitDialog<ISaveForm>({
@@ -237,6 +260,16 @@ async function showSaveForm(
     model.dispose();
   }
   return started.save;
+}
+
+/** The notebook's kernel: the running session's, else the notebook's kernelspec. */
+function kernelInfo(panel: NotebookPanel): IKernelInfo {
+  const spec = panel.model?.getMetadata('kernelspec') as
+    { name?: string; language?: string } | undefined;
+  return {
+    name: panel.sessionContext.session?.kernel?.name ?? spec?.name ?? null,
+    language: spec?.language ?? null
+  };
 }
 
 /** (c) Validate, then (d) upload; null when a problem is shown in the form. */
@@ -272,6 +305,11 @@ function validate(
       'Find and choose the experiment or sample this data set belongs to.'
     );
   }
+  if (form.previous && !form.saveAs) {
+    errors.saveAs = trans.__(
+      'Saved before: choose a new version or a separate data set.'
+    );
+  }
   if (Object.keys(errors).length) {
     body.showProblem(trans.__('Please correct the marked fields.'), errors);
     return null;
@@ -279,7 +317,7 @@ function validate(
   return properties;
 }
 
-/** (d) Environment files, then the notebook itself, then the upload job. */
+/** (d) The notebook itself, then the upload job (with the captured environment). */
 async function upload(
   context: ISaveContext,
   type: IDataSetType,
@@ -287,13 +325,6 @@ async function upload(
   properties: Record<string, unknown>
 ): Promise<IStartedSave> {
   const { panel, connection, notebookPath, environment } = context;
-  if (form.includeEnvironment && environment) {
-    await writeEnvFiles({
-      notebookPath,
-      requirements: requirementsText(environment),
-      runtime: environment.runtime
-    });
-  }
   if (panel.context.isReady && !panel.context.model.readOnly) {
     await panel.context.save();
   }
@@ -304,7 +335,16 @@ async function upload(
     parents: form.parents,
     properties,
     files: form.files,
-    includeEnvironment: form.includeEnvironment
+    // Uploaded from a per-save folder on the server: nothing is written beside the notebook.
+    includeEnvironment: form.includeEnvironment && environment !== null,
+    ...(form.includeEnvironment && environment
+      ? {
+          environment: {
+            requirements: requirementsText(environment),
+            runtime: environment.runtime
+          }
+        }
+      : {})
   };
   const job = (await startSave(connection, request)) as IJob<ISaveResult>;
   return { job, request };
@@ -318,7 +358,7 @@ async function rememberForm(
   form: ISaveForm
 ): Promise<void> {
   const values = { ...(remembered.values ?? {}), [typeCode]: form.values };
-  await state?.save(FORM_KEY, {
+  await state?.save(SAVE_FORM_KEY, {
     lastType: typeCode,
     target: form.target,
     values
@@ -365,11 +405,13 @@ async function recordSave(
   await deps.fileBrowser?.model.refresh();
 }
 
+/** A notification that stays in the notification centre, with the link. */
 function notifySaved(result: ISaveResult, trans: TranslationBundle): void {
   Notification.success(
     trans.__('Saved to openBIS as data set %1', result.permId),
     {
       autoClose: false,
+      data: { openbisPermId: result.permId, url: result.url },
       actions: [
         {
           label: trans.__('Open in openBIS'),

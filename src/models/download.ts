@@ -3,6 +3,11 @@
  * experiment → sample or search, a page of data sets from the chosen source,
  * the focused data set's files, the selection (kept across pages) and the
  * target folder. The dialog renders this and forwards user input to it.
+ *
+ * A search runs everywhere or within the browsed place (then up to
+ * SCOPED_LIMIT matches are fetched and filtered here, as openBIS's text
+ * search takes no owner); the page sorts by any column; data sets the
+ * notebook downloaded with matching checksums are marked.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -17,6 +22,17 @@ import {
   search
 } from '../api';
 import { describeError } from '../errors';
+import { IDownloadRecord } from '../metadata';
+import { checksumsMatch } from '../records';
+import {
+  dataSetWithin,
+  hitWithin,
+  IPlace,
+  ISort,
+  placeLabel,
+  SortColumn,
+  sortDataSets
+} from './dataSetOrder';
 import {
   IDataSet,
   IDataSetDetail,
@@ -30,6 +46,11 @@ import {
 export const PAGE_SIZE = 10;
 /** Lists feeding the browse selects: large enough for real instances' hierarchy levels. */
 const LIST_LIMIT = 500;
+/** Matches fetched for a search within a place (filtered here). */
+export const SCOPED_LIMIT = 500;
+
+/** Where a search looks: all of openBIS, or within the browsed place. */
+export type SearchScope = 'everywhere' | 'place';
 
 export interface IDownloadChoice {
   dataSets: IDataSet[];
@@ -40,7 +61,7 @@ export interface IDownloadChoice {
 /** Where the table's rows come from. */
 export type Source =
   | { kind: 'owner'; experiment?: string; sample?: string; label: string }
-  | { kind: 'search'; query: string }
+  | { kind: 'search'; query: string; within?: string }
   | null;
 
 export type EntityHit = IExperiment | ISample;
@@ -96,6 +117,29 @@ export class DownloadModel {
   }
   get page(): IPage<IDataSet> {
     return this._page;
+  }
+  /** The page's rows in the chosen order. */
+  get rows(): IDataSet[] {
+    return sortDataSets(this._page.items, this._sort);
+  }
+  get sort(): ISort | null {
+    return this._sort;
+  }
+  /** The browsed place (what a search "within" is limited to). */
+  get place(): IPlace {
+    const { space, project, experiment, sample } = this._browse;
+    return { space, project, experiment, sample };
+  }
+  get scope(): SearchScope {
+    return this._scope;
+  }
+  /** permIds on this page downloaded by the notebook, with checksums matching openBIS. */
+  get downloaded(): ReadonlySet<string> {
+    return new Set(
+      Array.from(this._verified)
+        .filter(([, ok]) => ok)
+        .map(([p]) => p)
+    );
   }
   get selected(): ReadonlyMap<string, IDataSet> {
     return this._selected;
@@ -153,7 +197,7 @@ export class DownloadModel {
     });
   }
 
-  chooseSpace(code: string): void {
+  chooseSpace(code: string): Promise<void> {
     this._browse = {
       ...this._browse,
       space: code,
@@ -164,7 +208,7 @@ export class DownloadModel {
       experiments: [],
       samples: []
     };
-    void this._load(async () => {
+    return this._load(async () => {
       if (code) {
         const found = await listProjects(this.connection, code, {
           limit: LIST_LIMIT
@@ -174,7 +218,7 @@ export class DownloadModel {
     });
   }
 
-  chooseProject(identifier: string): void {
+  chooseProject(identifier: string): Promise<void> {
     this._browse = {
       ...this._browse,
       project: identifier,
@@ -183,7 +227,7 @@ export class DownloadModel {
       experiments: [],
       samples: []
     };
-    void this._load(async () => {
+    return this._load(async () => {
       if (identifier) {
         const found = await listExperiments(this.connection, identifier, {
           limit: LIST_LIMIT
@@ -193,7 +237,7 @@ export class DownloadModel {
     });
   }
 
-  chooseExperiment(identifier: string): void {
+  chooseExperiment(identifier: string): Promise<void> {
     this._browse = {
       ...this._browse,
       experiment: identifier,
@@ -202,9 +246,9 @@ export class DownloadModel {
     };
     if (!identifier) {
       this.setSource(null);
-      return;
+      return Promise.resolve();
     }
-    void this._load(async () => {
+    const samples = this._load(async () => {
       const found = await listSamples(
         this.connection,
         { experiment: identifier },
@@ -217,6 +261,66 @@ export class DownloadModel {
       experiment: identifier,
       label: identifier
     });
+    return samples;
+  }
+
+  /** Browse back to a remembered place, level by level, as far as it still exists. */
+  async restorePlace(place: IPlace): Promise<void> {
+    await this.loadSpaces();
+    const has = <T>(
+      items: T[],
+      key: (item: T) => string | null,
+      value: string
+    ) => !!value && items.some(item => key(item) === value);
+    if (!has(this._browse.spaces, s => s.code, place.space)) {
+      return;
+    }
+    await this.chooseSpace(place.space);
+    if (
+      !has(this._browse.projects, p => p.identifier ?? p.code, place.project)
+    ) {
+      return;
+    }
+    await this.chooseProject(place.project);
+    if (
+      !has(
+        this._browse.experiments,
+        e => e.identifier ?? e.permId,
+        place.experiment
+      )
+    ) {
+      return;
+    }
+    await this.chooseExperiment(place.experiment);
+    if (
+      has(this._browse.samples, x => x.identifier ?? x.permId, place.sample)
+    ) {
+      this.chooseSample(place.sample);
+    }
+  }
+
+  /** Search everywhere or within the browsed place; a shown search runs again. */
+  setScope(scope: SearchScope): void {
+    this._scope = scope;
+    if (this._source?.kind === 'search') {
+      void this.runSearch();
+    } else {
+      this._changed.emit();
+    }
+  }
+
+  /** Sort by `column`; the same column again reverses the order. */
+  setSort(column: SortColumn): void {
+    const same = this._sort?.column === column;
+    this._sort = { column, descending: same ? !this._sort!.descending : false };
+    this._changed.emit();
+  }
+
+  /** The notebook's download records, to mark data sets already here. */
+  setDownloadRecords(records: ReadonlyMap<string, IDownloadRecord>): void {
+    this._records = records;
+    this._verified.clear();
+    void this._checkDownloaded(this._page.items);
   }
 
   chooseSample(identifier: string): void {
@@ -254,18 +358,23 @@ export class DownloadModel {
       return;
     }
     this._fields = {};
-    this.setSource({ kind: 'search', query });
+    const place = this.place;
+    const within = this._scope === 'place' ? placeLabel(place) : '';
+    this.setSource(
+      within ? { kind: 'search', query, within } : { kind: 'search', query }
+    );
     await this._load(async () => {
       const found = await search(
         this.connection,
         query,
         ['experiment', 'sample'],
-        { limit: this.pageSize }
+        { limit: within ? SCOPED_LIMIT : this.pageSize }
       );
-      this._hits = [
+      const hits = [
         ...(found.results.experiment?.items ?? []),
         ...(found.results.sample?.items ?? [])
       ];
+      this._hits = within ? hits.filter(h => hitWithin(place, h)) : hits;
     });
   }
 
@@ -288,7 +397,9 @@ export class DownloadModel {
     const paging = { offset, limit: this.pageSize };
     await this._load(async () => {
       let page: IPage<IDataSet> | undefined;
-      if (source.kind === 'search') {
+      if (source.kind === 'search' && source.within) {
+        page = await this._scopedPage(source, offset);
+      } else if (source.kind === 'search') {
         page = (
           await search(this.connection, source.query, ['dataSet'], paging)
         ).results.dataSet;
@@ -303,6 +414,55 @@ export class DownloadModel {
         this._page = page ?? emptyPage(offset);
       }
     });
+    await this._checkDownloaded(this._page.items);
+  }
+
+  /** A page of the matches within the place, all fetched once per search. */
+  private async _scopedPage(
+    source: Source & { kind: 'search' },
+    offset: number
+  ): Promise<IPage<IDataSet>> {
+    if (this._scoped?.source !== source) {
+      const place = this.place;
+      const found = await search(this.connection, source.query, ['dataSet'], {
+        limit: SCOPED_LIMIT
+      });
+      const items = (found.results.dataSet?.items ?? []).filter(ds =>
+        dataSetWithin(place, ds)
+      );
+      this._scoped = { source, items };
+    }
+    const items = this._scoped.items;
+    return {
+      items: items.slice(offset, offset + this.pageSize),
+      totalCount: items.length,
+      offset,
+      limit: this.pageSize
+    };
+  }
+
+  /** Compare recorded checksums with openBIS's for the page's data sets the notebook downloaded. */
+  private async _checkDownloaded(items: IDataSet[]): Promise<void> {
+    const unchecked = items.filter(
+      ds => this._records.has(ds.permId) && !this._verified.has(ds.permId)
+    );
+    if (unchecked.length === 0) {
+      return;
+    }
+    await Promise.all(
+      unchecked.map(async ds => {
+        try {
+          const detail = await getDataSet(this.connection, ds.permId);
+          this._verified.set(
+            ds.permId,
+            checksumsMatch(this._records.get(ds.permId)!, detail.files)
+          );
+        } catch {
+          this._verified.set(ds.permId, false);
+        }
+      })
+    );
+    this._changed.emit();
   }
 
   /** Show the files of `ds` in the preview. */
@@ -371,6 +531,11 @@ export class DownloadModel {
     sample: ''
   };
   private _query = '';
+  private _scope: SearchScope = 'everywhere';
+  private _scoped: { source: Source; items: IDataSet[] } | null = null;
+  private _sort: ISort | null = null;
+  private _records: ReadonlyMap<string, IDownloadRecord> = new Map();
+  private _verified = new Map<string, boolean>();
   private _hits: EntityHit[] = [];
   private _source: Source = null;
   private _page: IPage<IDataSet> = emptyPage();

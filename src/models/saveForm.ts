@@ -3,15 +3,44 @@
  * (remembered per type), the target experiment or sample found by search, the
  * parents, extra files, whether to include the environment files, and the
  * problems shown. The dialog renders this and forwards user input to it.
+ *
+ * It fills itself where it can: Name from the notebook's title, Kernel from
+ * the session, the target from the previous save or the parents' common
+ * owner, the parents' names, types and owners; a single search hit is
+ * chosen, and values move along when the type changes. A notebook saved
+ * before must say whether this save is a new version (the previous data set
+ * becomes a parent) or a separate data set: never a silent duplicate.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { search } from '../api';
+import { getDataSet, search } from '../api';
 import { describeError } from '../errors';
 import { IEnvironment } from '../kernel';
+import { IUploadRecord } from '../metadata';
 import { FormValue, propertyKey } from '../properties';
-import { IDataSetType, IExperiment, ISample } from '../types';
+import {
+  IDataSetDetail,
+  IDataSetType,
+  IExperiment,
+  IPropertyType,
+  ISample
+} from '../types';
+
+/** The property holding the data set's name, filled from the notebook's title. */
+export const NAME_PROPERTY = '$NAME';
+
+/** How a notebook saved before is saved again. */
+export type SaveAs = 'version' | 'new';
+
+/** Where the suggested target came from. */
+export type TargetSuggestion = 'previous' | 'parents' | null;
+
+/** The notebook's kernel, as the session knows it. */
+export interface IKernelInfo {
+  name: string | null;
+  language: string | null;
+}
 
 export interface ITarget {
   kind: 'experiment' | 'sample';
@@ -25,6 +54,10 @@ export interface ISaveForm {
   parents: string[];
   files: string[];
   includeEnvironment: boolean;
+  /** permId of the notebook's previous save, if any. */
+  previous: string | null;
+  /** Required when `previous` is set. */
+  saveAs: SaveAs | null;
 }
 
 export interface ISaveFormOptions {
@@ -40,6 +73,44 @@ export interface ISaveFormOptions {
   environment: IEnvironment | null;
   /** Whether "include the environment" starts checked (the setting); default true. */
   includeEnvironment?: boolean;
+  /** The openBIS URL of the connection, for links to data sets. */
+  instanceUrl?: string;
+  /** The notebook's title, the default Name. */
+  notebookTitle?: string;
+  kernel?: IKernelInfo | null;
+  /** The notebook's latest save to this openBIS. */
+  previous?: IUploadRecord | null;
+}
+
+/** The vocabulary term of a kernel property matching the kernel, or null. */
+export function kernelTerm(
+  property: IPropertyType,
+  kernel: IKernelInfo | null | undefined
+): string | null {
+  const names = [kernel?.name, kernel?.language]
+    .filter((n): n is string => !!n)
+    .map(n => n.toLowerCase());
+  const term = property.terms.find(t =>
+    names.some(
+      n => t.code.toLowerCase() === n || (t.label ?? '').toLowerCase() === n
+    )
+  );
+  return term?.code ?? null;
+}
+
+/** The one owner all `details` share (sample first, else experiment), or null. */
+export function commonOwner(details: IDataSetDetail[]): ITarget | null {
+  if (details.length === 0) {
+    return null;
+  }
+  for (const kind of ['sample', 'experiment'] as const) {
+    const owners = new Set(details.map(d => d[kind]));
+    const [only] = Array.from(owners);
+    if (owners.size === 1 && only) {
+      return { kind, identifier: only };
+    }
+  }
+  return null;
 }
 
 export type TargetHit = IExperiment | ISample;
@@ -50,8 +121,17 @@ export class SaveFormModel {
     this._type = types.some(t => t.code === initialType)
       ? initialType
       : (types[0]?.code ?? '');
-    this._values = { ...options.remembered };
-    this._target = options.initialTarget;
+    // Names belong to one notebook: a name remembered from another one is not offered.
+    this._values = {};
+    for (const [code, values] of Object.entries(options.remembered)) {
+      const rest = { ...values };
+      delete rest[NAME_PROPERTY];
+      this._values[code] = rest;
+    }
+    this._fillDefaults();
+    // The previous save's or the parents' owner wins over one remembered from elsewhere.
+    const suggestable = !!options.previous || options.parentCandidates.length;
+    this._target = suggestable ? null : options.initialTarget;
     this._parents = new Set(options.parentCandidates);
     this._includeEnv = options.includeEnvironment ?? true;
     const folder = notebookPath.includes('/')
@@ -123,16 +203,37 @@ export class SaveFormModel {
   get errors(): Record<string, string> {
     return this._errors;
   }
+  get previous(): IUploadRecord | null {
+    return this.options.previous ?? null;
+  }
+  get saveAs(): SaveAs | null {
+    return this._saveAs;
+  }
+  /** Where the current target was suggested from (null once the user chose one). */
+  get suggestion(): TargetSuggestion {
+    return this._suggestion;
+  }
+  /** What openBIS says about each parent candidate (name, type, owner), once loaded. */
+  get parentDetails(): ReadonlyMap<string, IDataSetDetail> {
+    return this._parentDetails;
+  }
 
   /** The form as the Save button sends it. */
   get form(): ISaveForm {
+    const previous = this.previous?.permId ?? null;
+    const parents = Array.from(this._parents).filter(p => p !== previous);
+    if (previous && this._saveAs === 'version') {
+      parents.unshift(previous);
+    }
     return {
       type: this._type,
       values: { ...(this._values[this._type] ?? {}) },
       target: this._target,
-      parents: Array.from(this._parents),
+      parents,
       files: Array.from(this._files),
-      includeEnvironment: this._includeEnv && this.options.environment !== null
+      includeEnvironment: this._includeEnv && this.options.environment !== null,
+      previous,
+      saveAs: this._saveAs
     };
   }
 
@@ -145,9 +246,73 @@ export class SaveFormModel {
     this._changed.emit();
   }
 
+  /** Change the type; values of properties both types have move along. */
   setType(code: string): void {
+    const before = this.values;
     this._type = code;
+    const kept: Record<string, FormValue> = {};
+    for (const property of this.type?.properties ?? []) {
+      if (!isBlank(before[property.code])) {
+        kept[property.code] = before[property.code];
+      }
+    }
+    this._values = {
+      ...this._values,
+      [code]: { ...(this._values[code] ?? {}), ...kept }
+    };
+    this._fillDefaults();
     this._errors = {};
+    this._changed.emit();
+  }
+
+  setSaveAs(mode: SaveAs): void {
+    this._saveAs = mode;
+    const rest = { ...this._errors };
+    delete rest.saveAs;
+    this._errors = rest;
+    this._changed.emit();
+  }
+
+  /**
+   * Ask openBIS about the parent candidates and the previous save, then
+   * suggest the target: the previous save's owner, else the parents' common
+   * one, else the remembered one. Never replaces a target the user chose.
+   */
+  async loadContext(): Promise<void> {
+    const previous = this.previous?.permId;
+    const wanted = [
+      ...this.options.parentCandidates,
+      ...(previous ? [previous] : [])
+    ];
+    const details = await Promise.all(
+      Array.from(new Set(wanted)).map(permId =>
+        getDataSet(this.options.connection, permId).catch(() => null)
+      )
+    );
+    for (const detail of details) {
+      if (detail) {
+        this._parentDetails.set(detail.permId, detail);
+      }
+    }
+    if (!this._targetChosen) {
+      const before = previous ? this._parentDetails.get(previous) : undefined;
+      const parents = this.options.parentCandidates
+        .map(p => this._parentDetails.get(p))
+        .filter((d): d is IDataSetDetail => !!d);
+      const fromParents = commonOwner(parents);
+      if (before?.owner.identifier) {
+        this._target = {
+          kind: before.owner.kind,
+          identifier: before.owner.identifier
+        };
+        this._suggestion = 'previous';
+      } else if (fromParents) {
+        this._target = fromParents;
+        this._suggestion = 'parents';
+      } else {
+        this._target = this._target ?? this.options.initialTarget;
+      }
+    }
     this._changed.emit();
   }
 
@@ -189,6 +354,13 @@ export class SaveFormModel {
       ];
       this._searched = true;
       this._message = null;
+      if (this._hits.length === 1) {
+        const [hit] = this._hits;
+        this.chooseTarget({
+          kind: hit.kind,
+          identifier: hit.identifier ?? hit.permId
+        });
+      }
     } catch (error) {
       this._message = describeError(error, this.options.trans).message;
     }
@@ -197,6 +369,8 @@ export class SaveFormModel {
 
   chooseTarget(target: ITarget): void {
     this._target = target;
+    this._targetChosen = true;
+    this._suggestion = null;
     this._errors = {};
     this._changed.emit();
   }
@@ -224,6 +398,25 @@ export class SaveFormModel {
     this._changed.emit();
   }
 
+  /** Name from the title and Kernel from the session, where still empty. */
+  private _fillDefaults(): void {
+    const values = { ...(this._values[this._type] ?? {}) };
+    for (const property of this.type?.properties ?? []) {
+      if (!isBlank(values[property.code])) {
+        continue;
+      }
+      if (property.code === NAME_PROPERTY && this.options.notebookTitle) {
+        values[property.code] = this.options.notebookTitle;
+      } else if (/KERNEL/i.test(property.code) && property.terms.length) {
+        const term = kernelTerm(property, this.options.kernel);
+        if (term) {
+          values[property.code] = term;
+        }
+      }
+    }
+    this._values = { ...this._values, [this._type]: values };
+  }
+
   private _type: string;
   private _values: Record<string, Record<string, FormValue>>;
   private _target: ITarget | null;
@@ -235,5 +428,13 @@ export class SaveFormModel {
   private _includeEnv = true;
   private _message: string | null = null;
   private _errors: Record<string, string> = {};
+  private _saveAs: SaveAs | null = null;
+  private _suggestion: TargetSuggestion = null;
+  private _targetChosen = false;
+  private _parentDetails = new Map<string, IDataSetDetail>();
   private _changed = new Signal<this, void>(this);
+}
+
+function isBlank(value: FormValue | undefined): boolean {
+  return value === undefined || value === null || value === '';
 }

@@ -1,18 +1,31 @@
 /**
  * The server's transfer jobs (downloads and saves) as the transfers view and
- * the progress notifications show them: one long-poll loop per running job,
- * the speed between polls, cancel and retry. After a page reload the jobs are
- * found again in the server's job list (`GET jobs`).
+ * the progress notifications show them: progress pushed by the server through
+ * jupyter_server's event bus (`serviceManager.events`), the speed between two
+ * updates, cancel and retry. Jobs this page did not start (kernel code,
+ * another tab) appear when their first event arrives; after a page reload the
+ * server's job list (`GET jobs`) brings the others back. A slow Poll of that
+ * list, only while a job runs, covers events lost while the event socket
+ * reconnects.
  */
+import { Event } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
+import { PromiseDelegate } from '@lumino/coreutils';
+import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
-import { cancelJob, getJob, listJobs, startDownload } from '../api';
+import { cancelJob, getJob, listJobs, startDownload, startSave } from '../api';
 import { IBridgeTransfer, IBridgeTransfers } from '../tokens';
-import { IJob } from '../types';
+import { IDownloadRequest, IJob, ISaveRequest } from '../types';
 
-/** Seconds the server may hold a poll open; it answers at once when the job ends. */
-const LONG_POLL_SECONDS = 2;
+/** Schema of the server's job progress events (server/job_event_schema.json). */
+export const JOB_EVENT_SCHEMA =
+  'https://events.jupyter.org/jupyterlab_openbis_bridge/job';
+
+/** The job list is read this often while a job runs and events flow … */
+const FALLBACK_INTERVAL_MS = 10000;
+/** … and this often where the page has no event bus. */
+const POLL_INTERVAL_MS = 2000;
 
 export type ITransfer = IBridgeTransfer;
 
@@ -22,9 +35,27 @@ export interface IFollowOptions {
   retry?: () => Promise<void>;
 }
 
+export interface ITransfersOptions {
+  /** The server's event bus; without it the job list is polled. */
+  events?: Event.IManager | null;
+}
+
 export function isActive(job: IJob): boolean {
   return job.state === 'queued' || job.state === 'running';
 }
+
+/** The progress fields a job event carries (it has no request and no result). */
+const PROGRESS_FIELDS = [
+  'state',
+  'bytesDone',
+  'bytesTotal',
+  'filesDone',
+  'filesSkipped',
+  'filesTotal',
+  'currentFile',
+  'error',
+  'finished'
+] as const;
 
 interface IEntry {
   job: IJob;
@@ -33,12 +64,28 @@ interface IEntry {
   lost: string | null;
   retry: (() => Promise<void>) | null;
   sampled: { bytes: number; time: number } | null;
-  done: Promise<IJob> | null;
+  done: PromiseDelegate<IJob> | null;
 }
 
 export class TransfersModel implements IBridgeTransfers {
-  constructor(private readonly _trans: TranslationBundle) {
+  constructor(
+    private readonly _trans: TranslationBundle,
+    options: ITransfersOptions = {}
+  ) {
     this._changed.connect(() => this._activity.emit(), this);
+    this._events = options.events ?? null;
+    this._events?.stream.connect(this._onEvent, this);
+    this._poll = new Poll({
+      auto: false,
+      factory: () => this._refresh(),
+      frequency: {
+        interval: this._events ? FALLBACK_INTERVAL_MS : POLL_INTERVAL_MS,
+        backoff: true,
+        max: 60000
+      },
+      name: 'openbis-bridge:transfers',
+      standby: 'when-hidden'
+    });
   }
 
   /** Emitted with the transfer that changed (null: the list itself changed). */
@@ -75,17 +122,8 @@ export class TransfersModel implements IBridgeTransfers {
 
   /** Add the server's jobs this page does not know yet, following the running ones. */
   async restore(): Promise<void> {
-    const jobs = await listJobs();
-    for (const job of jobs) {
-      if (this._entries.has(job.id)) {
-        continue;
-      }
-      const entry = this._add(job, this._titleOf(job), this._retryOf(job));
-      if (isActive(job)) {
-        this._follow(entry).catch(error =>
-          console.warn('openBIS bridge: lost a transfer', error)
-        );
-      }
+    for (const job of await listJobs()) {
+      this._adopt(job);
     }
   }
 
@@ -102,8 +140,7 @@ export class TransfersModel implements IBridgeTransfers {
     if (!entry?.retry || isActive(entry.job)) {
       return;
     }
-    this._entries.delete(id);
-    this._changed.emit(null);
+    this._forget(id);
     await entry.retry();
   }
 
@@ -111,13 +148,17 @@ export class TransfersModel implements IBridgeTransfers {
   dismiss(id: string): void {
     const entry = this._entries.get(id);
     if (entry && !isActive(entry.job)) {
-      this._entries.delete(id);
-      this._changed.emit(null);
+      this._forget(id);
     }
   }
 
   dispose(): void {
+    if (this._disposed) {
+      return;
+    }
     this._disposed = true;
+    this._events?.stream.disconnect(this._onEvent, this);
+    this._poll.dispose();
     Signal.clearData(this);
   }
 
@@ -130,6 +171,7 @@ export class TransfersModel implements IBridgeTransfers {
     if (known) {
       known.title = title;
       known.retry = retry ?? known.retry;
+      this._changed.emit(this._view(known));
       return known;
     }
     const entry: IEntry = {
@@ -146,24 +188,125 @@ export class TransfersModel implements IBridgeTransfers {
     return entry;
   }
 
-  private _follow(entry: IEntry): Promise<IJob> {
-    if (!entry.done) {
-      entry.done = this._poll(entry);
+  /** A job this page did not start: shown with a title of its own, followed while it runs. */
+  private _adopt(job: IJob): void {
+    if (job.kind !== 'download' && job.kind !== 'upload') {
+      return; // a re-run is followed by its own report, not listed as a transfer
     }
-    return entry.done;
+    const known = this._entries.get(job.id);
+    if (known) {
+      this._update(known, job);
+      return;
+    }
+    if (this._forgotten.has(job.id)) {
+      return;
+    }
+    const entry = this._add(job, this._titleOf(job), this._retryOf(job));
+    if (isActive(job)) {
+      this._follow(entry).catch(error =>
+        console.warn('openBIS bridge: lost a transfer', error)
+      );
+    }
   }
 
-  private async _poll(entry: IEntry): Promise<IJob> {
-    while (isActive(entry.job) && !this._disposed) {
-      try {
-        this._update(entry, await getJob(entry.job.id, LONG_POLL_SECONDS));
-      } catch (error) {
-        entry.lost = error instanceof Error ? error.message : String(error);
-        this._changed.emit(this._view(entry));
-        throw error;
+  private _follow(entry: IEntry): Promise<IJob> {
+    if (!isActive(entry.job)) {
+      return Promise.resolve(entry.job);
+    }
+    if (!entry.done) {
+      entry.done = new PromiseDelegate<IJob>();
+      // Handled by whoever follows; never an unhandled rejection here.
+      entry.done.promise.catch(() => undefined);
+      void this._poll.start();
+    }
+    return entry.done.promise;
+  }
+
+  private _onEvent(_: Event.IManager, event: Event.Emission): void {
+    const id = event.id;
+    if (event.schema_id !== JOB_EVENT_SCHEMA || typeof id !== 'string') {
+      return;
+    }
+    const entry = this._entries.get(id);
+    if (!entry) {
+      void this._discover(id);
+      return;
+    }
+    if (!isActive(entry.job)) {
+      return;
+    }
+    const progress: Record<string, unknown> = {};
+    for (const field of PROGRESS_FIELDS) {
+      if (field in event) {
+        progress[field] = event[field];
       }
     }
-    return entry.job;
+    const job = { ...entry.job, ...progress } as IJob;
+    if (isActive(job)) {
+      this._update(entry, job);
+    } else {
+      // The event has no result: the finished job comes from the server once.
+      void this._reload(entry.job.id);
+    }
+  }
+
+  /** A job announced by an event that this page does not know yet. */
+  private async _discover(id: string): Promise<void> {
+    if (this._discovering.has(id) || this._forgotten.has(id)) {
+      return;
+    }
+    this._discovering.add(id);
+    try {
+      await this._reload(id);
+    } finally {
+      this._discovering.delete(id);
+    }
+  }
+
+  private async _reload(id: string): Promise<void> {
+    try {
+      const job = await getJob(id);
+      if (!this._disposed) {
+        this._adopt(job);
+      }
+    } catch (error) {
+      // The fallback poll reads the job list again soon.
+      console.warn('openBIS bridge: could not read transfer', id, error);
+    }
+  }
+
+  /** The fallback: the server's job list, while this page follows a running job. */
+  private async _refresh(): Promise<void> {
+    if (this._poll.state.phase === 'started') {
+      return; // the first tick of a (re)start: events come first
+    }
+    const following = [...this._entries.values()].filter(
+      entry => entry.done && isActive(entry.job)
+    );
+    if (!following.length) {
+      void this._poll.stop();
+      return;
+    }
+    const jobs = await listJobs();
+    const listed = new Map(jobs.map(job => [job.id, job]));
+    for (const job of jobs) {
+      this._adopt(job);
+    }
+    for (const entry of following) {
+      if (!listed.has(entry.job.id)) {
+        this._lose(
+          entry,
+          this._trans.__('the server no longer knows this job')
+        );
+      }
+    }
+  }
+
+  private _lose(entry: IEntry, reason: string): void {
+    entry.lost = reason;
+    entry.done?.reject(new Error(reason));
+    entry.done = null;
+    this._changed.emit(this._view(entry));
   }
 
   private _update(entry: IEntry, job: IJob): void {
@@ -179,10 +322,17 @@ export class TransfersModel implements IBridgeTransfers {
     entry.job = job;
     if (!isActive(job)) {
       entry.speed = null;
+      entry.done?.resolve(job);
     }
     if (this._entries.get(job.id) === entry) {
       this._changed.emit(this._view(entry));
     }
+  }
+
+  private _forget(id: string): void {
+    this._entries.delete(id);
+    this._forgotten.add(id);
+    this._changed.emit(null);
   }
 
   private _view(entry: IEntry): ITransfer {
@@ -197,7 +347,7 @@ export class TransfersModel implements IBridgeTransfers {
     };
   }
 
-  /** A title for a job this page did not start (found after a reload). */
+  /** A title for a job this page did not start (kernel code, another tab, before a reload). */
   private _titleOf(job: IJob): string {
     const trans = this._trans;
     if (job.kind === 'download') {
@@ -215,21 +365,23 @@ export class TransfersModel implements IBridgeTransfers {
       : trans.__('Saving to openBIS');
   }
 
-  /** Downloads found after a reload start again with the same data sets and folder. */
+  /**
+   * Retry for a job this page did not start: the server keeps each job's
+   * request body (`request.body`, secret-free), sent again as it was.
+   */
   private _retryOf(job: IJob): (() => Promise<void>) | null {
-    const { permIds, destination } = job.request;
-    if (
-      job.kind !== 'download' ||
-      !Array.isArray(permIds) ||
-      typeof destination !== 'string'
-    ) {
+    const body = resendableBody(job);
+    if (!body) {
       return null;
     }
     return async () => {
-      const again = await startDownload(job.connection, {
-        permIds: permIds as string[],
-        destination
-      });
+      const again =
+        job.kind === 'download'
+          ? await startDownload(
+              job.connection,
+              body as unknown as IDownloadRequest
+            )
+          : await startSave(job.connection, body as unknown as ISaveRequest);
       this.follow(again, {
         title: this._titleOf(again),
         retry: this._retryOf(again) ?? undefined
@@ -238,7 +390,29 @@ export class TransfersModel implements IBridgeTransfers {
   }
 
   private _entries = new Map<string, IEntry>();
+  /** Dismissed or retried: never brought back by a late event or the job list. */
+  private _forgotten = new Set<string>();
+  private _discovering = new Set<string>();
   private _disposed = false;
+  private _events: Event.IManager | null;
+  private _poll: Poll;
   private _changed = new Signal<this, ITransfer | null>(this);
   private _activity = new Signal<this, void>(this);
+}
+
+/** The body that starts `job` again, from the server's job list. */
+function resendableBody(job: IJob): Record<string, unknown> | null {
+  const { body, permIds, destination } = job.request;
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    return body as Record<string, unknown>;
+  }
+  // Jobs listed by a server that did not keep the body yet.
+  if (
+    job.kind === 'download' &&
+    Array.isArray(permIds) &&
+    typeof destination === 'string'
+  ) {
+    return { permIds, destination };
+  }
+  return null;
 }

@@ -22,6 +22,8 @@ export interface IDetailsActions {
   copy(text: string): void;
   openInOpenbis(node: ITreeNode): void;
   canOpen(node: ITreeNode): boolean;
+  /** Make an experiment/collection or object the Save dialog's default target. */
+  setSaveTarget(node: ITreeNode): void;
 }
 
 export interface IDetailsSource {
@@ -30,6 +32,11 @@ export interface IDetailsSource {
 }
 
 type Row = [string, React.ReactNode];
+
+/** Notebooks are saved into an experiment (collection) or an object. */
+function isSaveTarget(node: ITreeNode): boolean {
+  return node.kind === 'experiment' || node.kind === 'sample';
+}
 
 function entityRows(node: ITreeNode, trans: TranslationBundle): Row[] {
   const e = (node.entity ?? {}) as Record<string, any>;
@@ -196,6 +203,14 @@ export class DetailsView extends ReactWidget {
           onClick={() => actions.openInOpenbis(node)}
         >
           {trans.__('Open in openBIS')}
+        </button>
+        <button
+          className="jp-mod-styled"
+          disabled={!isSaveTarget(node)}
+          title={trans.__('Save notebooks here unless chosen otherwise')}
+          onClick={() => actions.setSaveTarget(node)}
+        >
+          {trans.__('Set as save target')}
         </button>
       </div>
     );

@@ -15,7 +15,8 @@ import { ITreeNode, TreeModel } from '../models/tree';
 import { CommandIDs, IOpenBISBridge } from '../tokens';
 import { DetailsView, IDetailsActions } from './DetailsView';
 import { PanelHeader } from './Header';
-import { dataSetOf, elnUrl } from './links';
+import { IDraggedDataSet, startDataSetDrag } from './dragdrop';
+import { dataSetOf, elnUrl, identifierOf } from './links';
 import { TransfersView } from './TransfersView';
 import { TreeView } from './TreeView';
 
@@ -49,7 +50,9 @@ export class OpenbisPanel extends Panel {
       },
       trans
     );
-    this._treeView = new TreeView(this.tree, trans);
+    this._treeView = new TreeView(this.tree, trans, (node, x, y) =>
+      this._drag(node, x, y)
+    );
     this._treeView.id = `${PANEL_ID}-tree`;
     const details = new DetailsView(this.tree, this._actions(), trans);
     const split = new SplitPanel({ orientation: 'vertical', spacing: 4 });
@@ -149,6 +152,15 @@ export class OpenbisPanel extends Panel {
         Notification.info(trans.__('Copied %1', text), { autoClose: 3000 });
       },
       canOpen: node => this._url(node) !== null,
+      setSaveTarget: node => {
+        const identifier = identifierOf(node);
+        if (identifier) {
+          void commands.execute(CommandIDs.setSaveTarget, {
+            kind: node.kind,
+            identifier
+          });
+        }
+      },
       openInOpenbis: node => {
         const url = this._url(node);
         if (url) {
@@ -156,6 +168,21 @@ export class OpenbisPanel extends Panel {
         }
       }
     };
+  }
+
+  /** Drag a data set or file row (see dragdrop.ts for where it can land). */
+  private _drag(node: ITreeNode, clientX: number, clientY: number): void {
+    const permId = dataSetOf(node);
+    if (!permId) {
+      return;
+    }
+    const item: IDraggedDataSet = {
+      connection: this.tree.connection,
+      permId,
+      files: node.kind === 'file' ? [node.key] : undefined,
+      label: node.label
+    };
+    void startDataSetDrag(item, clientX, clientY);
   }
 
   private _url(node: ITreeNode): string | null {

@@ -77,6 +77,16 @@ function messageText(node: ITreeNode, trans: TranslationBundle): string {
   }
 }
 
+/** Pixels the pointer moves with the button down before a drag starts (as in the file browser). */
+const DRAG_THRESHOLD = 5;
+
+/** Start dragging `node` from the pointer position (data sets and files only). */
+export type TreeDragStart = (
+  node: ITreeNode,
+  clientX: number,
+  clientY: number
+) => void;
+
 function scrollIntoView(element: HTMLElement | null): void {
   element?.scrollIntoView?.({ block: 'nearest' });
 }
@@ -84,7 +94,8 @@ function scrollIntoView(element: HTMLElement | null): void {
 export class TreeView extends ReactWidget {
   constructor(
     private readonly _model: TreeModel,
-    private readonly _trans: TranslationBundle
+    private readonly _trans: TranslationBundle,
+    private readonly _dragStart: TreeDragStart | null = null
   ) {
     super();
     this.addClass('jp-OpenbisBridge-treeView');
@@ -192,11 +203,13 @@ export class TreeView extends ReactWidget {
         aria-selected={selected}
         aria-busy={node.loading || undefined}
         data-kind={node.kind}
+        draggable={false}
         ref={isFocused ? scrollIntoView : undefined}
         title={`${kindName(node.kind, this._trans)}: ${node.label}`}
         className={classes.join(' ')}
         style={style}
         onClick={() => model.select(node)}
+        onMouseDown={event => this._onMouseDown(event, node)}
       >
         <span
           className="jp-OpenbisBridge-twisty"
@@ -219,6 +232,34 @@ export class TreeView extends ReactWidget {
         </span>
       </div>
     );
+  }
+
+  /** A press on a data set or file row becomes a drag once the pointer moves. */
+  private _onMouseDown(event: React.MouseEvent, node: ITreeNode): void {
+    const dragStart = this._dragStart;
+    if (
+      !dragStart ||
+      event.button !== 0 ||
+      (node.kind !== 'dataSet' && node.kind !== 'file')
+    ) {
+      return;
+    }
+    const start = { x: event.clientX, y: event.clientY };
+    const move = (moved: MouseEvent): void => {
+      const distance =
+        Math.abs(moved.clientX - start.x) + Math.abs(moved.clientY - start.y);
+      if (distance >= DRAG_THRESHOLD) {
+        stop();
+        moved.preventDefault();
+        dragStart(node, moved.clientX, moved.clientY);
+      }
+    };
+    const stop = (): void => {
+      document.removeEventListener('mousemove', move, true);
+      document.removeEventListener('mouseup', stop, true);
+    };
+    document.addEventListener('mousemove', move, true);
+    document.addEventListener('mouseup', stop, true);
   }
 
   private _onKeyDown(event: React.KeyboardEvent): void {

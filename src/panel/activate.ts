@@ -4,12 +4,16 @@
  */
 import { ILayoutRestorer, JupyterFrontEnd } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import { FileBrowser, IFileBrowserFactory } from '@jupyterlab/filebrowser';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+import { PromiseDelegate } from '@lumino/coreutils';
 
 import { Bridge } from '../bridge';
 import { openbisIcon } from '../icons';
 import { CommandIDs, IOpenBISBridge, PACKAGE_NAME } from '../tokens';
+import { DataSetDropTargets, IDraggedDataSet } from './dragdrop';
 import { OpenbisPanel } from './OpenbisPanel';
 import { TransfersStatus } from './TransfersView';
 
@@ -19,6 +23,9 @@ export interface IPanelServices {
   translator: ITranslator | null;
   /** Absent in Notebook 7's tree page and in other front ends. */
   statusBar: IStatusBar | null;
+  /** Drop targets for data sets dragged from the tree. */
+  fileBrowsers?: IFileBrowserFactory | null;
+  notebooks?: INotebookTracker | null;
 }
 
 export function activatePanel(
@@ -48,6 +55,7 @@ export function activatePanel(
   if (bridge instanceof Bridge) {
     bridge.setPanel(panel);
   }
+  acceptDrops(app, bridge, services);
   services.statusBar?.registerStatusItem(`${PACKAGE_NAME}:transfers`, {
     item: new TransfersStatus(bridge.transfers, trans, () =>
       app.commands.execute(CommandIDs.openPanel)
@@ -58,4 +66,75 @@ export function activatePanel(
     activeStateChanged: bridge.transfers.activity
   });
   return panel;
+}
+
+/** Data sets dragged from the tree download into a folder or become code in a notebook. */
+function acceptDrops(
+  app: JupyterFrontEnd,
+  bridge: IOpenBISBridge,
+  services: IPanelServices
+): DataSetDropTargets {
+  const { fileBrowsers, notebooks } = services;
+  return new DataSetDropTargets({
+    fileBrowsers: () => {
+      const found: FileBrowser[] = [];
+      fileBrowsers?.tracker.forEach(browser => found.push(browser));
+      return found;
+    },
+    notebooks: () => {
+      const found: NotebookPanel[] = [];
+      notebooks?.forEach(panel => found.push(panel));
+      return found;
+    },
+    onFolderDrop: (item: IDraggedDataSet, folder: string) => {
+      void bridge.download([item.permId], {
+        connection: item.connection ?? undefined,
+        files: item.files,
+        destination: folder
+      });
+    },
+    onCellDrop: (
+      item: IDraggedDataSet,
+      panel: NotebookPanel,
+      index: number
+    ) => {
+      void insertBelow(app, notebooks, panel, index, item);
+    }
+  });
+}
+
+/** Make `panel` the current notebook with cell `index` active, then insert the load code. */
+async function insertBelow(
+  app: JupyterFrontEnd,
+  notebooks: INotebookTracker | null | undefined,
+  panel: NotebookPanel,
+  index: number,
+  item: IDraggedDataSet
+): Promise<void> {
+  if (notebooks && notebooks.currentWidget !== panel) {
+    const current = new PromiseDelegate<void>();
+    const onChanged = (): void => {
+      if (notebooks.currentWidget === panel) {
+        current.resolve();
+      }
+    };
+    const onDisposed = (): void => current.resolve();
+    notebooks.currentChanged.connect(onChanged);
+    panel.disposed.connect(onDisposed);
+    // Activation is a posted message: the tracker follows on the focus change.
+    app.shell.activateById(panel.id);
+    await current.promise;
+    notebooks.currentChanged.disconnect(onChanged);
+    panel.disposed.disconnect(onDisposed);
+    if (panel.isDisposed) {
+      return;
+    }
+  }
+  if (index >= 0) {
+    panel.content.activeCellIndex = index;
+  }
+  await app.commands.execute(CommandIDs.insertCode, {
+    permIds: [item.permId],
+    connection: item.connection
+  });
 }

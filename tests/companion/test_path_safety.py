@@ -154,7 +154,10 @@ async def test_overwrite_replaces_a_link_at_the_final_name(api, login, wait_job,
     os.symlink(victim, folder / "data.csv")
     assert (await login()).code == 200
     refused = await api("POST", f"{BASE}/downloads", body={"permIds": [CSV], "destination": "d"})
-    assert refused.code == 409, refused.text
+    assert refused.code == 202, refused.text  # looked up in the job, which refuses to clobber
+    refused_job = await wait_job(refused.body["id"])
+    assert refused_job["state"] == "failed" and refused_job["error"]["reason"] == "conflict"
+    assert victim.read_text() == "precious"
     started = await api(
         "POST",
         f"{BASE}/downloads",

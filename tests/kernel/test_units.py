@@ -13,6 +13,11 @@ import pytest
 from jupyterlab_openbis_bridge import kernel_proof
 from jupyterlab_openbis_bridge.errors import Forbidden, InvalidInput
 from jupyterlab_openbis_bridge.kernel.client import BridgeUnavailable, find_server
+from jupyterlab_openbis_bridge.provenance_paths import (
+    from_notebook,
+    read_downloads,
+    relative_to_notebook,
+)
 from jupyterlab_openbis_bridge.server.kernel_session import (
     check_transport,
     runtime_dir_problem,
@@ -211,21 +216,71 @@ def test_download_records_mirror_the_frontend_shape():
     }
 
 
+def test_records_for_a_notebook_hold_paths_relative_to_it():
+    (record,) = download_records(
+        "lab", "https://o.example", LISTING, DETAILS, now="T", notebook_path="work/nb.ipynb"
+    )
+    assert (record["path"], record["pathBase"]) == ("data/P-1", "notebook")
+    assert [f["path"] for f in record["files"]] == [
+        "data/P-1/data.csv",
+        "data/P-1/original/keep.txt",
+    ]
+    (elsewhere,) = download_records(
+        "lab", "https://o.example", LISTING, DETAILS, notebook_path="other/deep/nb.ipynb"
+    )
+    assert elsewhere["path"] == "../../work/data/P-1"
+    (at_root,) = download_records(
+        "lab", "https://o.example", LISTING, DETAILS, notebook_path="nb.ipynb"
+    )
+    assert at_root["path"] == "work/data/P-1"
+
+
 def test_merging_replaces_a_data_set_downloaded_again_and_keeps_the_rest():
     metadata = {
         "openbis": {"downloads": [{"permId": "P-1", "path": "old"}, {"permId": "P-2"}], "x": 1},
-        "datasets": {"P-0": {"status": "downloaded"}},
+        "datasets": {"P-0": {"status": "downloaded"}, "P-1": {"status": "downloaded"}},
     }
     (record,) = download_records("lab", "https://o.example", LISTING, DETAILS, now="T")
     merge_downloads(metadata, [record])
     assert [d["permId"] for d in metadata["openbis"]["downloads"]] == ["P-2", "P-1"]
     assert metadata["openbis"]["x"] == 1 and metadata["openbis"]["uploads"] == []
-    assert set(metadata["datasets"]) == {"P-0", "P-1"}
-    assert metadata["datasets"]["P-1"]["files"] == LISTING[0]["files"]
+    # One record per download: the legacy view keeps only data sets not recorded above.
+    assert metadata["datasets"] == {"P-0": {"status": "downloaded"}}
     saved = {"permId": "N-1", "url": "u", "type": "T", "owner": {"identifier": "/S/P/E"}}
     merge_uploads(metadata, [upload_record("lab", "https://o.example", saved, now="T")])
     assert metadata["openbis"]["uploads"][0]["owner"] == "/S/P/E"
     assert len(metadata["openbis"]["downloads"]) == 2
+
+
+def test_old_root_relative_records_are_migrated_when_merged_and_read():
+    metadata = {
+        "openbis": {
+            "downloads": [
+                {"permId": "P-2", "path": "work/data/P-2", "files": [{"path": "work/data/P-2/a"}]}
+            ]
+        },
+        "datasets": {"P-2": {"path": "work/data/P-2"}, "L-1": {"path": "shared/L-1", "files": []}},
+    }
+    view = read_downloads(metadata, "work/nb.ipynb")
+    assert [(d["permId"], d["path"], d.get("legacy", False)) for d in view] == [
+        ("P-2", "data/P-2", False),
+        ("L-1", "../shared/L-1", True),
+    ]
+    assert view[0]["files"] == [{"path": "data/P-2/a"}]
+    (record,) = download_records(
+        "lab", "https://o.example", LISTING, DETAILS, notebook_path="work/nb.ipynb"
+    )
+    merge_downloads(metadata, [record], "work/nb.ipynb")
+    downloads = metadata["openbis"]["downloads"]
+    assert [(d["permId"], d["path"], d["pathBase"]) for d in downloads] == [
+        ("P-2", "data/P-2", "notebook"),
+        ("P-1", "data/P-1", "notebook"),
+    ]
+    merge_downloads(metadata, [], "work/nb.ipynb")  # migrating twice changes nothing
+    assert metadata["openbis"]["downloads"] == downloads
+    assert metadata["datasets"] == {"L-1": {"path": "shared/L-1", "files": []}}
+    assert relative_to_notebook("work/data/x", "work/nb.ipynb") == "data/x"
+    assert from_notebook("../shared/L-1", "work/nb.ipynb") == "shared/L-1"
 
 
 def test_pending_records_are_bounded_and_acknowledged_by_id():

@@ -10,6 +10,7 @@ import {
 interface IDownloadRecord {
   permId: string;
   path: string;
+  pathBase?: string;
   instance: string;
   time: string;
   files: { path: string; size: number | null; crc32: number | null }[];
@@ -54,7 +55,7 @@ test.describe('Download data', () => {
     await searchBox.fill('Diffraction');
     await searchBox.press('Enter');
     await expect(dialog.locator('.jp-OpenbisBridge-sourceTitle')).toHaveText(
-      'Data sets matching "Diffraction"'
+      'Data sets matching "Diffraction" in all of openBIS'
     );
     const second = table.locator('tr', { hasText: 'Diffraction pattern' });
     await second.getByRole('checkbox').check();
@@ -88,13 +89,17 @@ test.describe('Download data', () => {
     });
     const downloads: IDownloadRecord[] = records.openbis.downloads;
     expect(downloads).toHaveLength(2);
+    expect(records.legacy).toBeUndefined();
     for (const record of downloads) {
-      expect(record.path).toBe(`${tmpPath}/data/${record.permId}`);
+      // Relative to the notebook, one record per download (no legacy copy).
+      expect(record.path).toBe(`data/${record.permId}`);
+      expect(record.pathBase).toBe('notebook');
       expect(record.files.length).toBeGreaterThan(0);
       expect(record.files[0].crc32).not.toBeNull();
-      expect(records.legacy[record.permId].path).toBe(record.path);
       for (const file of record.files) {
-        expect(await page.contents.fileExists(file.path)).toBe(true);
+        expect(await page.contents.fileExists(`${tmpPath}/${file.path}`)).toBe(
+          true
+        );
       }
     }
     expect(
@@ -133,7 +138,10 @@ test.describe('Download data', () => {
       await expect(
         page.locator('.Toastify__toast', { hasText: 'cancelled' })
       ).toBeVisible({ timeout: 30000 });
-      expect(await page.contents.directoryExists(`${tmpPath}/data`)).toBe(true);
+      // What the cancelled job created is removed (keepPartialDownloads is off).
+      expect(await page.contents.directoryExists(`${tmpPath}/data`)).toBe(
+        false
+      );
       const metadata = await page.evaluate(() =>
         (window as any).jupyterapp.shell.currentWidget.model.getMetadata(
           'openbis'

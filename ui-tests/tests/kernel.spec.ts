@@ -59,12 +59,12 @@ test.describe('Kernel code', () => {
     const record = openbis.downloads[0];
     expect(record.permId).toBe(permId);
     expect(record.connection).toBe('sandbox');
-    expect(record.path).toBe(`${tmpPath}/data/${permId}`);
+    expect(record.path).toBe(`data/${permId}`); // relative to the notebook
     expect(
       record.files.map((f: { path: string }) => f.path.split('/').pop())
     ).toEqual(['diffraction.csv']);
     expect(record.files[0].crc32).not.toBeNull();
-    expect(legacy[permId].status).toBe('downloaded');
+    expect(legacy).toBeUndefined(); // one record per download
 
     // Acknowledged: nothing is left queued for this notebook.
     const left = await page.request.get(
@@ -75,9 +75,77 @@ test.describe('Kernel code', () => {
     // And it is offered as a parent on save.
     await toolbarButton(page, 'openbis-save').click();
     const dialog = page.locator('.jp-Dialog');
-    await expect(dialog.getByLabel(permId)).toBeChecked({ timeout: 30000 });
+    // The parent's checkbox (its row also has an "Open … in openBIS" link).
+    await expect(
+      dialog.locator(`input[type="checkbox"][id$="-${permId}"]`)
+    ).toBeChecked({ timeout: 30000 });
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toHaveCount(0);
+  });
+
+  test('a download() is recorded when the notebook was renamed while its kernel started', async ({
+    page,
+    tmpPath
+  }) => {
+    // Under load the kernel starts slowly: Galata renames the new notebook while
+    // its session is being created, and JupyterLab leaves that session under the
+    // old path. Hold the session's creation back to make that happen every time.
+    await page.route(/\/api\/sessions(\?.*)?$/, async route => {
+      if (route.request().method() !== 'POST') {
+        return route.continue();
+      }
+      const response = await route.fetch();
+      await page.waitForFunction(
+        () =>
+          (window as any).jupyterapp.shell.currentWidget?.title.label ===
+          'renamed-early.ipynb'
+      );
+      await route.fulfill({ response });
+    });
+    const permId = await permIdOf(page, 'Diffraction pattern');
+    await page.notebook.createNew('renamed-early.ipynb');
+    const paths = () =>
+      page.evaluate(() => {
+        const panel = (window as any).jupyterapp.shell.currentWidget;
+        return {
+          document: panel.context.path as string,
+          session: panel.sessionContext.session?.path as string | undefined
+        };
+      });
+    await expect.poll(async () => (await paths()).session).toBeTruthy();
+    // The situation this test is about: the kernel's session kept the old path.
+    expect((await paths()).document).toBe(`${tmpPath}/renamed-early.ipynb`);
+    expect((await paths()).session).not.toBe(`${tmpPath}/renamed-early.ipynb`);
+
+    await page.notebook.setCell(
+      0,
+      'code',
+      `from jupyterlab_openbis_bridge import download\nresult = download(["${permId}"])\nprint("files:", len(result.paths()), result.provenance["delivery"])`
+    );
+    await page.notebook.runCell(0);
+    await expect(page.locator('.jp-OutputArea-output').first()).toContainText(
+      'files: 1 queued',
+      { timeout: 60000 }
+    );
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              (window as any).jupyterapp.shell.currentWidget.model.getMetadata(
+                'openbis'
+              )?.downloads?.length ?? 0
+          ),
+        { timeout: 30000 }
+      )
+      .toBe(1);
+    // Nothing is left queued under either path.
+    for (const path of Object.values(await paths())) {
+      const left = await page.request.get(
+        `/openbis-bridge/provenance?path=${encodeURIComponent(path as string)}`
+      );
+      expect((await left.json()).downloads).toEqual([]);
+    }
   });
 
   test('Insert code adds a load() cell that gives a DataFrame', async ({

@@ -193,6 +193,43 @@ test.describe('openBIS side panel', () => {
     await screenshotPanel(page, testInfo, 'panel-search');
   });
 
+  test('"Set as save target" becomes the Save dialog\'s target', async ({
+    page
+  }) => {
+    await page.notebook.createNew('target.ipynb');
+    await page.menu.clickMenuItem('View>openBIS Panel');
+    const panel = page.locator(PANEL);
+    await tree(page).focus();
+    await moveTo(page, 'LAB');
+    await expandAndEnter(page);
+    await moveTo(page, 'PROJ1');
+    await expandAndEnter(page);
+    await moveTo(page, 'EXP2');
+    await page.keyboard.press('Enter');
+    const details = panel.locator('.jp-OpenbisBridge-details');
+    await expect(details).toContainText('/LAB/PROJ1/EXP2');
+    await details
+      .getByRole('button', { name: 'Set as save target', exact: true })
+      .click();
+    await expect(
+      page.locator('.jp-Notification-Toast-info, .Toastify__toast', {
+        hasText: 'Notebooks will be saved to /LAB/PROJ1/EXP2'
+      })
+    ).toBeVisible();
+
+    await page.notebook.activate('target.ipynb');
+    // Not awaited: the command resolves only when its dialog closes.
+    await page.evaluate(() => {
+      void (window as any).jupyterapp.commands.execute('openbis-bridge:save');
+    });
+    const dialog = page.locator('.jp-Dialog');
+    await expect(
+      dialog.locator('.jp-OpenbisBridge-targetChoice')
+    ).toContainText('EXP2');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toHaveCount(0);
+  });
+
   test('is in the command palette and restored after a reload', async ({
     page
   }) => {

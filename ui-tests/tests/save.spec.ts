@@ -49,7 +49,7 @@ test.describe('Save to openBIS', () => {
     await expect(dialog.getByLabel('Data set type')).toHaveValue(
       'ANALYSIS_NOTEBOOK'
     );
-    await expect(dialog.getByLabel(parent)).toBeChecked();
+    await expect(dialog.getByRole('checkbox', { name: parent })).toBeChecked();
     await expect(
       dialog.getByLabel('requirements.txt', { exact: true })
     ).toContainText('ipykernel==');
@@ -67,7 +67,9 @@ test.describe('Save to openBIS', () => {
     await targetSearch.press('Enter');
     await dialog.getByRole('radio', { name: /\/LAB\/PROJ1\/EXP2/ }).check();
 
-    // A mandatory property left empty is refused next to its field.
+    // A mandatory property left empty is refused next to its field (Name starts
+    // as the notebook's title, so it is emptied first).
+    await dialog.locator('[data-property="$NAME"]').fill('');
     await dialog.locator('[data-property="KERNEL"]').selectOption('PYTHON3');
     await dialog
       .getByRole('button', { name: 'Save to openBIS', exact: true })
@@ -107,10 +109,13 @@ test.describe('Save to openBIS', () => {
     );
     expect(uploads).toHaveLength(1);
     const permId: string = uploads[0].permId;
+    // Uploaded from a per-save folder: nothing is written beside the notebook.
     expect(await page.contents.fileExists(`${tmpPath}/requirements.txt`)).toBe(
-      true
+      false
     );
-    expect(await page.contents.fileExists(`${tmpPath}/runtime.txt`)).toBe(true);
+    expect(await page.contents.fileExists(`${tmpPath}/runtime.txt`)).toBe(
+      false
+    );
 
     const saved = pybis<ISavedDataSet>(`
 ds = o.get_dataset(${JSON.stringify(permId)})

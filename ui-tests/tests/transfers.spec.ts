@@ -1,7 +1,9 @@
 /**
  * The transfers section of the openBIS panel: a download held open by the
  * sandbox's latency fault is shown with its progress, found again after a
- * page reload (from the server's job list) and cancelled from there.
+ * page reload (from the server's job list) and cancelled from there; a
+ * download started by kernel code shows up by itself (pushed by the server's
+ * event bus); a failed save is retried from the job list after a reload.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
@@ -29,7 +31,11 @@ test.describe('Transfers', () => {
     page
   }) => {
     await page.notebook.createNew('transfers.ipynb');
-    setFaults(['latency:ms=20000,on=file-get']);
+    // Hold the file transfer (plain GETs or fast download) until the test releases it.
+    setFaults([
+      'latency:ms=60000,on=file-get',
+      'latency:ms=60000,on=file-transfer'
+    ]);
     await toolbarButton(page, 'openbis-download').click();
     const dialog = page.locator('.jp-Dialog');
     const searchBox = dialog.getByLabel(
@@ -77,5 +83,82 @@ test.describe('Transfers', () => {
     await expect(page.locator('.jp-OpenbisBridge-transfersStatus')).toHaveText(
       ''
     );
+  });
+
+  test('a download started by kernel code appears without a reload', async ({
+    page
+  }) => {
+    const found = await page.request.get(
+      '/openbis-bridge/connections/sandbox/search?q=Diffraction%20pattern&kinds=dataSet'
+    );
+    const permId: string = (await found.json()).results.dataSet.items[0].permId;
+    await page.notebook.createNew('kernel-transfer.ipynb');
+    const transfers = await openPanel(page);
+    // Jobs of earlier tests on this server are listed too: only a new one counts.
+    const earlier = await transfers
+      .locator('.jp-OpenbisBridge-transfer')
+      .evaluateAll(rows => rows.map(row => row.getAttribute('data-job')));
+    await page.notebook.setCell(
+      0,
+      'code',
+      `from jupyterlab_openbis_bridge import download\nresult = download(["${permId}"], destination="from-kernel")\nprint("done", len(result.paths()))`
+    );
+    await page.notebook.runCell(0);
+    await expect(page.locator('.jp-OutputArea-output').first()).toContainText(
+      'done 1',
+      { timeout: 60000 }
+    );
+    // Nobody on this page started it: the server's events brought it here.
+    const rows = transfers.locator('.jp-OpenbisBridge-transfer');
+    await expect(rows).toHaveCount(earlier.length + 1, { timeout: 30000 });
+    const row = rows.first(); // newest first
+    expect(earlier).not.toContain(await row.getAttribute('data-job'));
+    await expect(row).toContainText('Downloading 1 data set');
+    await expect(row).toHaveAttribute('data-state', 'succeeded', {
+      timeout: 30000
+    });
+  });
+
+  test('a failed save is retried from the job list after a reload', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.notebook.createNew('retry-save.ipynb');
+    await page.notebook.save();
+    setFaults(['error:method=createUploadedDataSet,nth=1,message=disk full']);
+    const started = await page.request.post(
+      '/openbis-bridge/connections/sandbox/datasets',
+      {
+        data: {
+          notebookPath: `${tmpPath}/retry-save.ipynb`,
+          experiment: '/LAB/PROJ1/EXP1',
+          properties: { $NAME: 'retried after a reload' },
+          includeEnvironment: false
+        }
+      }
+    );
+    expect(started.status()).toBe(202);
+    const jobId: string = (await started.json()).id;
+
+    await page.reload({ waitForIsReady: false });
+    await page.waitForSelector('#jupyterlab-splash', { state: 'detached' });
+    const transfers = await openPanel(page);
+    const failed = transfers.locator(
+      `.jp-OpenbisBridge-transfer[data-job="${jobId}"]`
+    );
+    await expect(failed).toHaveAttribute('data-state', 'failed', {
+      timeout: 30000
+    });
+    await expect(failed).toContainText('disk full');
+    await expect(failed).toContainText('Saving to openBIS (/LAB/PROJ1/EXP1)');
+
+    setFaults([]);
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await expect(failed).toHaveCount(0);
+    const again = transfers.locator('.jp-OpenbisBridge-transfer').first();
+    await expect(again).toHaveAttribute('data-state', 'succeeded', {
+      timeout: 60000
+    });
+    await expect(again).toContainText('Saving to openBIS (/LAB/PROJ1/EXP1)');
   });
 });

@@ -28,6 +28,7 @@ from .common import (
     stdin_is_terminal,
     warn,
 )
+from .rerun import add_rerun_parser
 from .sources import (
     BridgeSettings,
     ProfileFile,
@@ -329,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
         _remove_parser,
         _test_parser,
         _import_legacy_parser,
+        add_rerun_parser,
     ):
         add_parser(command)
     return parser

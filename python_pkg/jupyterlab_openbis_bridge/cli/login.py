@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -62,19 +64,49 @@ def check_login(
     profile: Profile, credentials: Credentials, *, timeout: float, out: TextIO
 ) -> LoginReport:
     """Log in, read the server version and the user's identity, and close only a session we opened."""
-    from ..errors import AuthFailed, BridgeError, SessionExpired
-
     client = _client_for(profile, timeout)
-    try:
-        if credentials.token is not None:
-            client.login_with_token(credentials.token)
-        else:
-            client.login_with_password(credentials.username or "", credentials.password or "")
+    with _login_errors(profile):
+        _log_in(client, credentials)
         try:
             return _describe_session(client, credentials)
         finally:
             if credentials.token is None:
                 _logout(client, out)
+
+
+@contextmanager
+def open_session(
+    profile: Profile, credentials: Credentials, *, timeout: float, out: TextIO
+) -> Iterator[BridgeOpenbis]:
+    """A logged-in client for other commands (``rerun``); a session we opened is closed after.
+
+    Only the login maps errors to exit codes: what the caller does with the client fails
+    on its own terms.
+    """
+    client = _client_for(profile, timeout)
+    with _login_errors(profile):
+        _log_in(client, credentials)
+    try:
+        yield client
+    finally:
+        if credentials.token is None:
+            _logout(client, out)
+
+
+def _log_in(client: BridgeOpenbis, credentials: Credentials) -> None:
+    if credentials.token is not None:
+        client.login_with_token(credentials.token)
+    else:
+        client.login_with_password(credentials.username or "", credentials.password or "")
+
+
+@contextmanager
+def _login_errors(profile: Profile) -> Iterator[None]:
+    """Login failures as ``CliError`` with the documented exit codes."""
+    from ..errors import AuthFailed, BridgeError, SessionExpired
+
+    try:
+        yield
     except SessionExpired:
         raise CliError(
             ExitCode.AUTH_FAILED, "openBIS ended the session right after login"

@@ -18,6 +18,8 @@ from ..version import __version__
 from .connections import ConnectionRegistry
 from .handlers import ROUTE_PREFIX, build_routes
 from .kernel_session import register_event_schema
+from .mount_handlers import build_mount_routes
+from .rerun_handlers import build_rerun_routes
 from .service import BridgeService
 from .settings import BridgeSettings
 
@@ -55,7 +57,8 @@ class OpenBISBridge(ExtensionApp):
     read_environment = Bool(
         True,
         config=True,
-        help="Add a connection from OPENBIS_URL + OPENBIS_TOKEN (set by JupyterHub).",
+        help="Add a connection from OPENBIS_URL + OPENBIS_TOKEN (set by JupyterHub); with "
+        "OPENBIS_URL alone, the session the hub saved in ~/.pybis/<host>.token.",
     )
     verify_certificates = Bool(
         True,
@@ -171,7 +174,7 @@ class OpenBISBridge(ExtensionApp):
         own_file = load_profile_file(Path(self.connections_file))
         gathered = gather_profiles(settings, own_file, os.environ)
         for item in gathered.active:
-            registry.add(item.profile, password=item.password, token=item.token)
+            registry.add(item.profile, password=item.password, token=item.token or item.token_file)
         registry.adopt_file(own_file)
         for warning in gathered.warnings:
             self.log.warning("openBIS bridge: %s", warning)
@@ -196,8 +199,11 @@ class OpenBISBridge(ExtensionApp):
                 )
 
     def initialize_handlers(self) -> None:
+        self.handlers.extend(build_mount_routes(self))  # before build_routes' catch-all
+        self.handlers.extend(build_rerun_routes(self))
         self.handlers.extend(build_routes(self))
         register_event_schema(self.serverapp.event_logger)  # before frontends subscribe
+        self.service.jobs.publish_to(self.serverapp.event_logger)  # transfer progress
         self.log.info("openBIS bridge %s serving under /%s/", __version__, ROUTE_PREFIX)
 
     def job_url(self, job_id: str) -> str:

@@ -37,6 +37,7 @@ from ..errors import (
     UpstreamTimeout,
     UpstreamUnreachable,
 )
+from ..hub_token import HubTokenFile
 from ..openbis_client import BridgeOpenbis, OpenbisApplicationError, redact, to_bridge_error
 from ..profiles import (
     ORIGIN_USER,
@@ -52,17 +53,19 @@ from ..profiles import (
     save_profile_file,
     validate_profile,
 )
+from .given_sessions import adopt_hub_login
+from .states import (
+    STATE_AUTH_FAILED,
+    STATE_CONNECTED,
+    STATE_EXPIRED,
+    STATE_NOT_LOGGED_IN,
+    STATE_UNREACHABLE,
+)
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 # Who logged in where, logged out, got a session handed to a kernel, saved: never a secret.
 audit = logging.getLogger(__name__.rsplit(".", 1)[0] + ".audit")
-
-STATE_CONNECTED = "connected"
-STATE_NOT_LOGGED_IN = "not_logged_in"
-STATE_EXPIRED = "session_expired"
-STATE_UNREACHABLE = "unreachable"
-STATE_AUTH_FAILED = "auth_failed"
 
 
 class Secret:
@@ -90,6 +93,8 @@ class Connection:
     username: str | None = None
     password: Secret | None = None  # held only to renew an expired session
     pending_token: Secret | None = None  # e.g. OPENBIS_TOKEN, adopted on first use
+    token_file: HubTokenFile | None = None  # the hub's ~/.pybis token (see given_sessions)
+    spent_token: str | None = None  # digest of the file's token tried last
     auth_method: str | None = None  # password | sessionToken | pat
     state: str = STATE_NOT_LOGGED_IN
     message: str | None = None
@@ -137,7 +142,11 @@ class ConnectionRegistry:
     # --- registry --------------------------------------------------------------------------
 
     def add(
-        self, profile: Profile, *, password: str | None = None, token: str | None = None
+        self,
+        profile: Profile,
+        *,
+        password: str | None = None,
+        token: str | HubTokenFile | None = None,
     ) -> bool:
         """Register a profile from a config source; False (and a log line) if the name is taken."""
         with self._registry_lock:
@@ -147,7 +156,9 @@ class ConnectionRegistry:
             conn = Connection(profile=profile, username=profile.username)
             if password:
                 conn.password = Secret(password)
-            if token:
+            if isinstance(token, HubTokenFile):
+                conn.token_file = token  # read when first needed
+            elif token:
                 conn.pending_token = Secret(token)
                 conn.auth_method = _token_kind(token)
             self._connections[profile.name] = conn
@@ -462,6 +473,8 @@ class ConnectionRegistry:
             conn.pending_token = None
             conn.state = STATE_CONNECTED
             return client
+        if conn.password is None and adopt_hub_login(conn, client):
+            return client
         if conn.password is not None and conn.username:
             return self._renew_or_expire(conn)
         raise NotLoggedIn(f"not logged in to openBIS connection {conn.name!r}")
@@ -469,6 +482,8 @@ class ConnectionRegistry:
     def _renew_or_expire(self, conn: Connection) -> BridgeOpenbis:
         client = self._client(conn)
         client.forget_session()
+        if conn.password is None and adopt_hub_login(conn, client):
+            return client  # a new hub login left a new token
         if conn.password is None or not conn.username:
             conn.state, conn.message = (
                 STATE_EXPIRED,

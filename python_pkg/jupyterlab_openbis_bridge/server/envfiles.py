@@ -1,7 +1,13 @@
-"""``requirements.txt`` and ``runtime.txt`` beside a notebook.
+"""``requirements.txt`` and ``runtime.txt``: staged per save, or written beside a notebook.
 
-The content is captured in the kernel by the frontend; the server only checks
-it and chooses the (fixed) file names and the folder (the notebook's).
+The content is captured in the kernel; the server only checks it and chooses the
+(fixed) file names. A save request carries it as ``environment`` (``parse_environment``):
+the files are then written into a private temporary folder for that one save
+(``staged_environment``), uploaded from there and removed, so nothing in the user's
+folder is written or overwritten and two notebooks in one folder never share them.
+
+``POST env-files`` (``plan_env_files``/``write_env_files``) still writes them beside
+the notebook for a user who asks for that; saving no longer needs it.
 
 A link at a file name is refused (``check_target``), wherever it points. With
 Jupyter's file-based ContentsManager (the usual case) the files are then written
@@ -17,8 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import stat
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -51,6 +60,47 @@ def _text(value: Any, field: str, limit: int, *, single_line: bool) -> str:
     if single_line and value.strip() and "\n" in value.strip():
         raise InvalidInput(f"{field} must be one line", fields={field: "one line"})
     return value if value.endswith("\n") or not value else value + "\n"
+
+
+ENVIRONMENT_FILES = {"requirements": REQUIREMENTS_NAME, "runtime": RUNTIME_NAME}
+
+
+def parse_environment(value: Any) -> dict[str, str]:
+    """A save request's ``environment``: ``{file name: text}`` (empty when not given)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InvalidInput(
+            "environment must be an object", fields={"environment": "requirements and/or runtime"}
+        )
+    unknown = set(value) - set(ENVIRONMENT_FILES)
+    if unknown:
+        raise InvalidInput(
+            "unknown fields", fields={f"environment.{k}": "unknown field" for k in sorted(unknown)}
+        )
+    files = {}
+    for key, name in ENVIRONMENT_FILES.items():
+        if value.get(key) is not None:
+            limit = MAX_REQUIREMENTS_CHARS if key == "requirements" else MAX_RUNTIME_CHARS
+            files[name] = _text(
+                value[key], f"environment.{key}", limit, single_line=key == "runtime"
+            )
+    return files
+
+
+@contextmanager
+def staged_environment(files: dict[str, str]) -> Iterator[Path | None]:
+    """A private folder holding ``files`` for one save; removed afterwards (None if empty)."""
+    if not files:
+        yield None
+        return
+    folder = Path(tempfile.mkdtemp(prefix="openbis-bridge-env-"))  # mode 0700
+    try:
+        for name, text in files.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def plan_env_files(body: dict[str, Any], *, allow_hidden: bool) -> dict[str, str]:

@@ -180,7 +180,12 @@ class KernelSessions:
         # edit. Kernel managers without this count are treated as attached (queue, never clobber).
         attached = kernel_connections is None or kernel_connections.get(claim.kernel_id, 0) > 0
         return await self.record_job(
-            claim.extra.get("jobId"), path, attached, contents_manager, event_logger
+            claim.extra.get("jobId"),
+            path,
+            attached,
+            contents_manager,
+            event_logger,
+            kernel_id=claim.kernel_id,
         )
 
     def choose_connection(self, name: Any) -> str:
@@ -239,6 +244,8 @@ class KernelSessions:
         frontend_attached: bool,
         contents_manager: Any,
         event_logger: Any = None,
+        *,
+        kernel_id: str | None = None,
     ) -> dict[str, Any]:
         """Turn a finished download or save job into notebook metadata records.
 
@@ -261,7 +268,7 @@ class KernelSessions:
         else:
             kind, records = (
                 "downloads",
-                await self._download_records(connection, instance, job.result),
+                await self._download_records(connection, instance, job.result, notebook_path),
             )
         answer: dict[str, Any] = {"kind": kind, "notebookPath": notebook_path, "records": records}
         if notebook_path is None:
@@ -269,13 +276,16 @@ class KernelSessions:
         if frontend_attached:
             self.pending.add(notebook_path, kind, records)
             if event_logger is not None:
-                emit_pending_event(event_logger, notebook_path, kind, len(records))
+                emit_pending_event(event_logger, notebook_path, kind, len(records), kernel_id)
             return {**answer, "delivery": "queued"}
         model = await ensure_async(
             contents_manager.get(notebook_path, content=True, type="notebook")
         )
         notebook = model["content"]
-        (merge_uploads if kind == "uploads" else merge_downloads)(notebook.metadata, records)
+        if kind == "uploads":
+            merge_uploads(notebook.metadata, records)
+        else:
+            merge_downloads(notebook.metadata, records, notebook_path)
         await ensure_async(
             contents_manager.save(
                 {"type": "notebook", "format": "json", "content": notebook}, notebook_path
@@ -284,7 +294,11 @@ class KernelSessions:
         return {**answer, "delivery": "written"}
 
     async def _download_records(
-        self, connection: str, instance: str, result: Mapping[str, Any]
+        self,
+        connection: str,
+        instance: str,
+        result: Mapping[str, Any],
+        notebook_path: str | None = None,
     ) -> list[dict[str, Any]]:
         listing = result.get("dataSets", [])
         details = {}
@@ -293,13 +307,13 @@ class KernelSessions:
                 details[entry["permId"]] = await self._service.dataset(connection, entry["permId"])
             except NotFound:
                 details[entry["permId"]] = {"files": []}
-        return download_records(connection, instance, listing, details)
+        return download_records(connection, instance, listing, details, notebook_path=notebook_path)
 
 
 PENDING_EVENT_SCHEMA_ID = "https://events.jupyter.org/jupyterlab_openbis_bridge/provenance"
 PENDING_EVENT_SCHEMA: dict[str, Any] = {
     "$id": PENDING_EVENT_SCHEMA_ID,
-    "version": "1",
+    "version": "2",
     "title": "openBIS provenance waiting",
     "description": "A kernel recorded openBIS downloads/saves for an open notebook; "
     "fetch them from /openbis-bridge/provenance?path=…",
@@ -309,6 +323,9 @@ PENDING_EVENT_SCHEMA: dict[str, Any] = {
         "path": {"type": "string", "description": "contents path of the notebook"},
         "kind": {"enum": ["downloads", "uploads"], "description": "which records"},
         "count": {"type": "integer", "description": "how many were added"},
+        # The session's path can lag behind the document's (see emit_pending_event):
+        # the kernel id names the notebook unambiguously.
+        "kernelId": {"type": ["string", "null"], "description": "kernel that recorded them"},
     },
 }
 
@@ -319,11 +336,21 @@ def register_event_schema(event_logger: Any) -> None:
         event_logger.register_event_schema(PENDING_EVENT_SCHEMA)
 
 
-def emit_pending_event(event_logger: Any, path: str, kind: str, count: int) -> None:
-    """Tell frontends (``serviceManager.events.stream``) that records wait for ``path``."""
+def emit_pending_event(
+    event_logger: Any, path: str, kind: str, count: int, kernel_id: str | None = None
+) -> None:
+    """Tell frontends (``serviceManager.events.stream``) that records wait for ``path``.
+
+    ``path`` is the kernel session's path, which is not always the document's: a
+    notebook renamed while its kernel was starting keeps its old session path
+    (JupyterLab's ``SessionContext`` moves the new session to the path it was
+    created with). The frontend finds the notebook by ``kernelId`` and reads the
+    queue under ``path``.
+    """
     register_event_schema(event_logger)
     event_logger.emit(
-        schema_id=PENDING_EVENT_SCHEMA_ID, data={"path": path, "kind": kind, "count": count}
+        schema_id=PENDING_EVENT_SCHEMA_ID,
+        data={"path": path, "kind": kind, "count": count, "kernelId": kernel_id},
     )
 
 

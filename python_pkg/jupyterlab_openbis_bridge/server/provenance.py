@@ -1,9 +1,11 @@
 """Download records for notebook metadata, in the shape the frontend writes.
 
-Mirrors ``src/metadata.ts``: ``metadata.openbis.downloads`` holds
-``{instance, connection, permId, type, path, files: [{path, size, crc32}], size, time}``
-(a data set downloaded again replaces its record) and ``metadata.datasets[permId]``
-repeats it in the shape earlier openBIS extensions wrote; ``metadata.openbis.uploads``
+Mirrors ``src/metadata.ts``: ``metadata.openbis.downloads`` holds one record per data set,
+``{instance, connection, permId, type, path, pathBase, files: [{path, size, crc32}], size,
+time}`` with ``path`` and the files' paths relative to the notebook's folder
+(``pathBase: "notebook"``, see ``provenance_paths``); a data set downloaded again replaces its
+record. ``metadata.datasets`` (earlier openBIS extensions) is no longer written: its entry for a
+data set recorded here is removed, the others are kept as they are. ``metadata.openbis.uploads``
 holds ``{instance, connection, permId, url, type, owner, parents, time}``.
 """
 
@@ -15,6 +17,8 @@ import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
+
+from ..provenance_paths import migrate_download
 
 MAX_PENDING_PER_NOTEBOOK = 500
 
@@ -29,8 +33,14 @@ def download_records(
     listing: Iterable[Mapping[str, Any]],
     details: Mapping[str, Mapping[str, Any]],
     now: str | None = None,
+    notebook_path: str | None = None,
 ) -> list[dict[str, Any]]:
-    """One record per downloaded data set; sizes and CRC32s as openBIS reported them."""
+    """One record per downloaded data set; sizes and CRC32s as openBIS reported them.
+
+    ``listing`` paths are relative to the Jupyter root; with ``notebook_path`` the records
+    hold them relative to that notebook's folder (else they are root-relative, unmarked, and
+    are migrated when merged into a notebook).
+    """
     stamp = now or _iso_now()
     records = []
     for entry in listing:
@@ -59,7 +69,9 @@ def download_records(
                 "time": stamp,
             }
         )
-    return records
+    if notebook_path is None:
+        return records
+    return [migrate_download(record, notebook_path) for record in records]
 
 
 def upload_record(
@@ -92,27 +104,30 @@ def merge_uploads(metadata: dict[str, Any], records: list[dict[str, Any]]) -> No
     metadata["openbis"] = {**section, "uploads": section["uploads"] + records}
 
 
-def merge_downloads(metadata: dict[str, Any], records: list[dict[str, Any]]) -> None:
-    """Add ``records`` to notebook ``metadata`` in place (same rules as ``recordDownloads``)."""
+def merge_downloads(
+    metadata: dict[str, Any], records: list[dict[str, Any]], notebook_path: str | None = None
+) -> None:
+    """Add ``records`` to notebook ``metadata`` in place (same rules as ``recordDownloads``).
+
+    With ``notebook_path``, every record (old ones too) ends up notebook-relative.
+    """
     section = _openbis_section(metadata)
     replaced = {r["permId"] for r in records}
     kept = [
         d for d in section["downloads"] if not (isinstance(d, dict) and d.get("permId") in replaced)
     ]
-    metadata["openbis"] = {**section, "downloads": kept + records}
-    legacy = (
-        dict(metadata.get("datasets") or {}) if isinstance(metadata.get("datasets"), dict) else {}
-    )
-    for record in records:
-        legacy[record["permId"]] = {
-            "permId": record["permId"],
-            "path": record["path"],
-            "url": record["instance"],
-            "size": record["size"],
-            "files": [f["path"] for f in record["files"]],
-            "status": "downloaded",
-        }
-    metadata["datasets"] = legacy
+    merged = kept + records
+    if notebook_path is not None:
+        merged = [migrate_download(d, notebook_path) if isinstance(d, dict) else d for d in merged]
+    metadata["openbis"] = {**section, "downloads": merged}
+    legacy = metadata.get("datasets")
+    if isinstance(legacy, dict):
+        recorded = {d.get("permId") for d in merged if isinstance(d, dict)}
+        remaining = {k: v for k, v in legacy.items() if k not in recorded}
+        if remaining:
+            metadata["datasets"] = remaining
+        else:
+            del metadata["datasets"]
 
 
 class PendingRecords:

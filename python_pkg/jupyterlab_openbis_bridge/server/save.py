@@ -9,6 +9,11 @@ call, the same V3 route pybis uses at API >= 3.6. Registration is atomic on
 the openBIS side, so a failure or cancel before it leaves no data set behind;
 stray workspace files are removed by openBIS with the session.
 
+The environment files come with the request (``environment``) and are uploaded from a
+private folder made for this one save (``envfiles.staged_environment``), so nothing in
+the user's folder is written; without it, ``includeEnvironment`` still uploads a
+``requirements.txt``/``runtime.txt`` the user keeps beside the notebook.
+
 Every local file is checked when the request comes in (inside the root, after
 resolving links) and read, when the job gets to it, through ``paths.open_file``:
 from the root down without following links, so a file or folder swapped for a
@@ -21,7 +26,7 @@ from __future__ import annotations
 import os
 import stat
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -42,6 +47,7 @@ from ..errors import (
 from ..openbis_client import BridgeOpenbis, ca_bundle_error, is_session_rejection
 from .browse import PERM_ID_RE, check_ref, fetch_datasets_brief
 from .connections import ConnectionRegistry
+from .envfiles import staged_environment
 from .jobs import Job
 from .paths import confined, open_file
 
@@ -86,6 +92,13 @@ class SavePlan:
     files: tuple[UploadFile, ...]
     empty_dirs: tuple[PurePosixPath, ...]
     instance_url: str
+    # {file name: text} captured in the kernel; staged for the upload only (see module doc)
+    environment: dict[str, str] = field(default_factory=dict)
+
+    def upload_names(self) -> list[str]:
+        """What lands in the data set, environment files included."""
+        names = [f.relative.as_posix() for f in self.files]
+        return names + [n for n in self.environment if n not in names]
 
 
 def collect_files(
@@ -166,6 +179,12 @@ def _env_files(root: Path, nb_api: str, allow_hidden: bool) -> list[UploadFile]:
         if _is_regular(real):
             found.append(_upload_file(root, real, PurePosixPath(name)))
     return found
+
+
+def _staged_file(folder: Path, name: str) -> UploadFile:
+    """A file of a save's private environment folder (read below it, no link followed)."""
+    local = folder / name
+    return UploadFile(local, PurePosixPath(name), local.stat().st_size, folder, PurePosixPath(name))
 
 
 def _walk(
@@ -258,6 +277,14 @@ class Uploader:
         self._timeout = timeout
 
     def run(self, job: Job, plan: SavePlan) -> dict[str, Any]:
+        with staged_environment(plan.environment) as folder:
+            if folder is not None:
+                staged = tuple(_staged_file(folder, name) for name in plan.environment)
+                kept = tuple(f for f in plan.files if f.relative.as_posix() not in plan.environment)
+                plan = replace(plan, files=kept + staged)
+            return self._run(job, plan)
+
+    def _run(self, job: Job, plan: SavePlan) -> dict[str, Any]:
         job.set_totals(files=len(plan.files), size=sum(f.size for f in plan.files))
 
         def live_session(client: BridgeOpenbis) -> tuple[str, str, bool | str]:

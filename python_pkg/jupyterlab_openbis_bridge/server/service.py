@@ -12,7 +12,10 @@ import asyncio
 import importlib.metadata
 import logging
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, TypeVar
+
+from jupyter_core.paths import jupyter_data_dir
 
 from ..errors import BridgeError, Conflict, InvalidInput
 from ..openbis_client import BridgeOpenbis
@@ -21,15 +24,19 @@ from ..version import __version__
 from . import browse, masterdata
 from .connections import ConnectionRegistry
 from .downloads import Downloader, parse_download_request
-from .envfiles import plan_env_files, write_env_files
+from .envfiles import parse_environment, plan_env_files, write_env_files
 from .executor import BlockingRunner
+from .given_sessions import awaits_adoption
 from .inputs import check_ca_bundle, parse_list, seconds, whole_number
 from .inputs import check_depth as check_depth  # for the handlers, which know only the service
-from .jobs import Job, JobManager
+from .jobs import Job, JobManager, resubmittable
 from .kernel_session import KernelKey, KernelSessions, check_transport
 from .masterdata import MasterdataCache
+from .mount_service import MountService
+from .mounts import MountManager
 from .paths import parse_relative
 from .properties import check_code, coerce_properties
+from .rerun_job import RerunRunner, parse_rerun_request
 from .save import (
     SavePlan,
     Uploader,
@@ -49,7 +56,7 @@ MAX_WAIT_SECONDS = 60.0
 SEARCH_KINDS = ("experiment", "sample", "dataSet")
 
 
-class BridgeService:
+class BridgeService(MountService):
     def __init__(self, settings: BridgeSettings, registry: ConnectionRegistry) -> None:
         self.settings = settings
         self.registry = registry
@@ -72,6 +79,7 @@ class BridgeService:
         )
         # The login shared with kernels.
         self.kernel_sessions = KernelSessions(self, runtime_dir=settings.runtime_dir)
+        self.mounts = MountManager(settings.root_dir, _known_hosts_file(settings))
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -89,6 +97,7 @@ class BridgeService:
 
     def shutdown(self) -> None:
         self.jobs.cancel_all()
+        self.mounts.unmount_all()
         self.registry.shutdown()
         self.runner.shutdown()
 
@@ -104,10 +113,11 @@ class BridgeService:
 
     def connection_summaries(self) -> list[dict[str, Any]]:
         """Last known state, no openBIS calls (for the cheap status handshake)."""
-        return [conn.describe() for conn in self.registry.all()]
+        return [self._with_mount(conn.describe()) for conn in self.registry.all()]
 
     async def list_connections(self, live: bool) -> list[dict[str, Any]]:
         if not live:
+            await self._adopt_given_sessions()
             return self.connection_summaries()
 
         async def check(name: str) -> dict[str, Any]:
@@ -125,10 +135,29 @@ class BridgeService:
 
         return list(await asyncio.gather(*(check(conn.name) for conn in self.registry.all())))
 
+    async def _adopt_given_sessions(self) -> None:
+        """Log in with OPENBIS_TOKEN / the hub's token before the first status answer,
+        so the start-up indicator says "connected" without a dialog (off the loop)."""
+        waiting = [conn.name for conn in self.registry.all() if awaits_adoption(conn)]
+
+        async def adopt(name: str) -> None:
+            try:
+                await self.runner.run(
+                    self.registry.check,  # logs in with the handed-over token first
+                    name,
+                    deadline=self.settings.status_timeout,
+                    lane=name,
+                )
+            except BridgeError:
+                pass  # slow or busy: the state stays as it is, a later call adopts it
+
+        await asyncio.gather(*(adopt(name) for name in waiting))
+
     async def describe(self, name: str, live: bool) -> dict[str, Any]:
         if live:
-            return (await self._blocking(self.registry.check, name, lane=name)).describe()
-        return self.registry.get(name).describe()
+            conn = await self._blocking(self.registry.check, name, lane=name)
+            return self._with_mount(conn.describe())
+        return self._with_mount(self.registry.get(name).describe())
 
     async def create_connection(self, body: Mapping[str, Any]) -> dict[str, Any]:
         check_ca_bundle(body.get("caBundle"))
@@ -184,7 +213,11 @@ class BridgeService:
         return conn.describe()
 
     async def logout(self, name: str) -> dict[str, Any]:
-        return (await self._blocking(self.registry.logout, name, lane=name)).describe()
+        await self._blocking(self.mounts.unmount, name)  # the mount's login ends with ours
+        conn = await self._blocking(self.registry.logout, name, lane=name)
+        return self._with_mount(conn.describe())
+
+    # --- data store mounts and links: mount_service.MountService -------------------------
 
     # --- browse --------------------------------------------------------------------------
 
@@ -286,12 +319,28 @@ class BridgeService:
     async def start_download(self, name: str, body: Mapping[str, Any]) -> Job:
         self.registry.get(name)  # 404 before anything else
         request = parse_download_request(name, body, self.settings)
-        prepared = await self._blocking(self._downloader.prepare, request, lane=name)
+        # 202 at once: looking the files up is the job's first step (an unknown data set
+        # or a conflict ends the job with the error a 4xx would have carried).
         return self.jobs.start(
             "download",
             name,
-            {"permIds": list(request.perm_ids), "destination": request.destination.as_posix()},
-            lambda job: self._downloader.run(job, prepared),
+            {
+                "permIds": list(request.perm_ids),
+                "destination": request.destination.as_posix(),
+                "body": resubmittable(body),  # Retry from the job list
+            },
+            lambda job: self._downloader.run(job, request),
+        )
+
+    async def start_rerun(self, name: str, body: Mapping[str, Any]) -> Job:
+        """Re-run a saved notebook in its recorded environment (docs/rerun.md), as a job."""
+        request = parse_rerun_request(body)
+        self.registry.get(name)
+        runner = RerunRunner(
+            self.registry, root=self.settings.root_dir, timeout=self.settings.request_timeout
+        )
+        return self.jobs.start(
+            "rerun", name, {"permId": request.perm_id}, lambda job: runner.run(job, request)
         )
 
     async def start_save(self, name: str, body: Mapping[str, Any]) -> Job:
@@ -302,7 +351,8 @@ class BridgeService:
             {
                 "type": plan.type_code,
                 "owner": plan.owner_label,
-                "files": [f.relative.as_posix() for f in plan.files],
+                "files": plan.upload_names(),
+                "body": resubmittable(body),  # Retry from the job list
             },
             lambda job: self._audited_save(job, plan),
         )
@@ -336,6 +386,7 @@ class BridgeService:
             "parents",
             "properties",
             "includeEnvironment",
+            "environment",
         }
         unknown = set(body) - allowed
         if unknown:
@@ -351,11 +402,12 @@ class BridgeService:
                 fields={"includeEnvironment": "must be a boolean"},
             )
         owner_kind, owner_ref = owner_from_request(body)
+        environment = parse_environment(body.get("environment")) if include_env else {}
         files, empty_dirs = collect_files(
             self.settings.root_dir,
             body.get("notebookPath"),
             body.get("files"),
-            include_env,
+            include_env and not environment,  # captured files replace the folder's
             allow_hidden=self.settings.allow_hidden,
             max_files=self.settings.max_upload_files,
         )
@@ -383,6 +435,7 @@ class BridgeService:
             files=tuple(files),
             empty_dirs=tuple(empty_dirs),
             instance_url=url,
+            environment=environment,
         )
 
     # --- env files -----------------------------------------------------------------------
@@ -450,6 +503,12 @@ class BridgeService:
         if raw is None:
             raise InvalidInput("path is required", fields={"path": "required"})
         return parse_relative(raw, "path", allow_hidden=self.settings.allow_hidden).as_posix()
+
+
+def _known_hosts_file(settings: BridgeSettings) -> Path:
+    """Host keys of the data stores mounted from this server (not secrets; never in the root)."""
+    base = settings.runtime_dir or Path(jupyter_data_dir())
+    return Path(base) / "openbis-bridge-known_hosts"
 
 
 def _pybis_version() -> str | None:

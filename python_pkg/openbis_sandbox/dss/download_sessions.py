@@ -2,8 +2,19 @@
 
 SPEC §7: every file of every requested item is cut into 1 MiB chunks (a
 zero-length file still gets one), numbered globally per session from 0. The
-client queues sequence numbers; each ``download`` call pops the next one.
+client queues sequence numbers; each ``download`` call pops up to
+``numberOfChunks`` of them (all of the queue when absent), as openBIS's
+``ch.ethz.sis.filetransfer.DownloadInputStream`` does.
 All methods run on the event-loop thread, so no locking is needed here.
+
+Where SPEC and openBIS differ, this follows openBIS (``ch.ethz.sis.filetransfer``):
+``DownloadServer.startDownloadSession`` refuses with a retriable ``DownloadException``
+when no stream is free; ``FileTransferServerServlet.ConcurrencyProvider`` allows
+``api.v3.fast-download.maximum-number-of-allowed-streams`` (10 by default) streams in all,
+half of the free ones per session, and counts only the streams a ``download`` call has
+opened (``DownloadServerDownload.getState``); ``finishDownloadSession`` of an unknown
+session does nothing; ``ChunkQueue.offer`` rejects an unknown number with
+``IllegalArgumentException`` after queueing the ones before it.
 """
 
 from __future__ import annotations
@@ -16,8 +27,16 @@ from pathlib import Path
 from .files import FileNode
 from .framing import CHUNK_SIZE
 
-MAX_STREAMS = 50
-"""Server-wide stream budget of the real file-transfer server."""
+MAX_STREAMS = 10
+"""``api.v3.fast-download.maximum-number-of-allowed-streams``'s default in openBIS's
+``FileTransferServerServlet`` (SPEC §7 says 50)."""
+NO_FREE_STREAMS = (
+    "Download server cannot provide any download streams at the moment. Please try again later."
+)
+
+
+class UnknownChunk(Exception):
+    """``IllegalArgumentException`` of openBIS's ``ChunkQueue.offer``."""
 
 
 class DownloadError(Exception):
@@ -50,12 +69,13 @@ class DownloadSession:
     stream_ids: list[str]
     pending: deque[int] = field(default_factory=deque)
     pending_set: set[int] = field(default_factory=set)
+    opened_streams: set[str] = field(default_factory=set)
+    """Streams a ``download`` call has used: the ones openBIS counts as in use."""
 
     def enqueue(self, sequence_numbers: list[int]) -> None:
         for number in sequence_numbers:
             if not 0 <= number < len(self.chunks):
-                raise DownloadError(f"Invalid chunk sequence number: {number}")
-        for number in sequence_numbers:
+                raise UnknownChunk(f"Unknown chunk with sequence number: {number}")
             if number not in self.pending_set:  # already pending: ignored
                 self.pending.append(number)
                 self.pending_set.add(number)
@@ -115,9 +135,12 @@ def parse_ranges(text: str) -> list[int]:
 
 
 class DownloadSessions:
-    def __init__(self) -> None:
+    def __init__(self, max_streams: int = MAX_STREAMS) -> None:
         self._sessions: dict[str, DownloadSession] = {}
-        self._streams_in_use = 0
+        self._max_streams = max_streams
+
+    def streams_in_use(self) -> int:
+        return sum(len(session.opened_streams) for session in self._sessions.values())
 
     def start(
         self,
@@ -125,10 +148,10 @@ class DownloadSessions:
         items: list[tuple[str, str, list[FileNode]]],
         wished_streams: int,
     ) -> DownloadSession:
+        granted = min(wished_streams, (self._max_streams - self.streams_in_use()) // 2)
+        if granted <= 0:
+            raise DownloadError(NO_FREE_STREAMS, retriable=True)
         chunks, ranges = plan_chunks(items)
-        # The real server grants min(wished, free/2); never granting zero keeps a
-        # long-running sandbox usable when clients leak unfinished sessions.
-        granted = max(1, min(wished_streams, (MAX_STREAMS - self._streams_in_use) // 2))
         session = DownloadSession(
             session_id=str(uuid.uuid4()),
             user_token=user_token,
@@ -137,7 +160,6 @@ class DownloadSessions:
             stream_ids=[str(uuid.uuid4()) for _ in range(granted)],
         )
         self._sessions[session.session_id] = session
-        self._streams_in_use += granted
         return session
 
     def get(self, session_id: str | None) -> DownloadSession:
@@ -147,6 +169,4 @@ class DownloadSessions:
         return session
 
     def finish(self, session_id: str | None) -> None:
-        session = self.get(session_id)
-        del self._sessions[session.session_id]
-        self._streams_in_use -= len(session.stream_ids)
+        self._sessions.pop(session_id or "", None)  # unknown: nothing to do, as in openBIS

@@ -2,8 +2,12 @@
 
 Requests are JSON objects mapping names to arrays of strings (or, with an empty
 body, query parameters). Errors are HTTP 200 ``{"error", "exception-class"
-[, "retriable"]}``. Chunks are read from disk per ``download`` call, so memory
-use does not depend on file sizes.
+[, "retriable"]}``. A ``download`` call streams up to ``numberOfChunks`` frames
+back to back (every queued one when the parameter is absent), popping each from
+the session's queue as it goes, as openBIS's ``FileTransferServerServlet.handleDownload``
+copies ``DownloadServer.download(..., numberOfChunksOrNull)``. Chunks are read from
+disk in batches of at most ``BATCH_BYTES``, so memory use does not depend on file
+sizes or on how many chunks one call asks for.
 """
 
 from __future__ import annotations
@@ -18,13 +22,22 @@ import tornado.web
 
 from ..context import SandboxContext
 from ..store.archiving import READABLE_STATUSES
-from .download_sessions import ChunkPlan, DownloadError, DownloadSessions, parse_ranges
+from .download_sessions import (
+    ChunkPlan,
+    DownloadError,
+    DownloadSession,
+    DownloadSessions,
+    UnknownChunk,
+    parse_ranges,
+)
 from .files import FileNode, files_under
 from .framing import encode_header, encode_payload_checksum
 from .http import injected_delay
 
 DOWNLOAD_EXCEPTION = "ch.ethz.sis.filetransfer.DownloadException"
 ILLEGAL_ARGUMENT = "java.lang.IllegalArgumentException"
+BATCH_BYTES = 4 * 1024 * 1024
+"""Payload bytes read from disk in one go (small chunks are read many at a time)."""
 
 
 class FileTransferError(Exception):
@@ -84,6 +97,30 @@ def read_chunk(plan: ChunkPlan) -> bytes:
         os.close(fd)
 
 
+def _chunk_limit(parameters: dict[str, str]) -> int | None:
+    """``numberOfChunks``: None (absent) means every queued chunk."""
+    raw = parameters.get("numberOfChunks")
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise FileTransferError(f"Parameter 'numberOfChunks' is not an integer: {raw}") from None
+
+
+def _next_batch(session: DownloadSession, allowance: int | None) -> list[ChunkPlan]:
+    """Pop chunks until ``BATCH_BYTES`` of payload or ``allowance`` chunks are taken."""
+    batch: list[ChunkPlan] = []
+    size = 0
+    while (allowance is None or len(batch) < allowance) and size < BATCH_BYTES:
+        plan = session.next_chunk()
+        if plan is None:
+            break
+        batch.append(plan)
+        size += plan.length
+    return batch
+
+
 class FileTransferHandler(tornado.web.RequestHandler):
     def initialize(self, ctx: SandboxContext, sessions: DownloadSessions) -> None:
         self.ctx = ctx
@@ -101,7 +138,10 @@ class FileTransferHandler(tornado.web.RequestHandler):
                 self._send_json(self._start(parameters), pretty=True)
             elif method == "queue":
                 session = self.sessions.get(_required(parameters, "downloadSessionId"))
-                session.enqueue(parse_ranges(_required(parameters, "ranges")))
+                try:
+                    session.enqueue(parse_ranges(_required(parameters, "ranges")))
+                except UnknownChunk as exc:
+                    raise FileTransferError(str(exc)) from None
                 self.finish()
             elif method == "download":
                 await self._download(parameters)
@@ -170,37 +210,58 @@ class FileTransferHandler(tornado.web.RequestHandler):
         stream_id = _required(parameters, "downloadStreamId")
         if stream_id not in session.stream_ids:
             raise DownloadError(f"Download stream '{stream_id}' does not exist")
-        plan = session.next_chunk()
+        allowance = _chunk_limit(parameters)
+        session.opened_streams.add(stream_id)
         self.set_header("Content-Type", "application/octet-stream")
-        if plan is None:
+        batch = _next_batch(session, allowance)
+        if not batch:
             self.finish()  # empty body: the queue is drained
             return
-        try:
-            payload = await asyncio.get_running_loop().run_in_executor(None, read_chunk, plan)
-        except OSError as exc:
-            raise DownloadError(
-                f"Could not read '{plan.file_path}': {exc.strerror}", retriable=True
-            ) from None
         faults = self.ctx.faults
-        # Bit rot: the server itself reads the bad byte, so the frame's CRC covers it.
-        payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="disk")
-        checksum = encode_payload_checksum(payload)
-        # Damage in transit: the frame's CRC no longer matches.
-        payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="wire")
-        frame = (
-            encode_header(
+        body = await self._frames(batch)
+        drop_after = faults.drop_after("download")
+        stall = faults.stall_after("download", len(body)) if drop_after is None else None
+        if drop_after is not None or stall is not None:
+            # The chunks of this batch are lost with the connection; the client re-queues.
+            await write_body(self, body, drop_after, stall)
+            return
+        while True:
+            self.write(body)
+            if allowance is not None:
+                allowance -= len(batch)
+            batch = _next_batch(session, allowance)
+            if not batch:
+                break
+            try:
+                await self.flush()  # back-pressure: never more than a batch in memory
+            except tornado.iostream.StreamClosedError:
+                return
+            body = await self._frames(batch)
+        self.finish()
+
+    async def _frames(self, batch: list[ChunkPlan]) -> bytes:
+        loop = asyncio.get_running_loop()
+        try:
+            payloads = await loop.run_in_executor(None, lambda: [read_chunk(p) for p in batch])
+        except OSError as exc:
+            raise DownloadError(f"Could not read a chunk: {exc.strerror}", retriable=True) from None
+        faults = self.ctx.faults
+        frames = []
+        for plan, payload in zip(batch, payloads, strict=True):
+            # Bit rot: the server itself reads the bad byte, so the frame's CRC covers it.
+            payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="disk")
+            checksum = encode_payload_checksum(payload)
+            # Damage in transit: the frame's CRC no longer matches.
+            payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="wire")
+            header = encode_header(
                 plan.sequence_number,
                 plan.download_item_id,
                 plan.file_path,
                 plan.offset,
                 len(payload),
             )
-            + payload
-            + checksum
-        )
-        drop_after = faults.drop_after("download")
-        stall = faults.stall_after("download", len(frame)) if drop_after is None else None
-        await write_body(self, frame, drop_after, stall)
+            frames += (header, payload, checksum)
+        return b"".join(frames)
 
 
 async def write_body(

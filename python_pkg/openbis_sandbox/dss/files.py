@@ -9,13 +9,9 @@ host).
 from __future__ import annotations
 
 import os
-import threading
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
-READ_BLOCK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -100,39 +96,3 @@ def files_under(dataset_root: Path, relative_path: str) -> list[FileNode]:
 def to_signed_int32(value: int) -> int:
     """Java's ``int`` view of an unsigned CRC32, as openBIS serialises it."""
     return value - (1 << 32) if value >= (1 << 31) else value
-
-
-class ChecksumCache:
-    """CRC32 of files, recomputed only when size or mtime change.
-
-    openBIS computes checksums once at registration; caching by stat signature
-    gives the same cost profile without coupling to the registration path.
-    """
-
-    def __init__(self, max_entries: int = 4096) -> None:
-        self._max_entries = max_entries
-        self._entries: dict[tuple[str, int, int], int] = {}
-        self._lock = threading.Lock()
-
-    def crc32(self, path: Path) -> int:
-        stat = path.stat()
-        key = (str(path), stat.st_size, stat.st_mtime_ns)
-        with self._lock:
-            cached = self._entries.get(key)
-        if cached is not None:
-            return cached
-        value = file_crc32(path)
-        with self._lock:
-            if len(self._entries) >= self._max_entries:
-                self._entries.clear()
-            self._entries[key] = value
-        return value
-
-
-def file_crc32(path: Path) -> int:
-    """Unsigned CRC32 of a file, read in constant memory."""
-    checksum = 0
-    with open(path, "rb") as stream:
-        while block := stream.read(READ_BLOCK):
-            checksum = zlib.crc32(block, checksum)
-    return checksum

@@ -89,6 +89,7 @@ def create_uploaded_data_set(ctx: SandboxContext, token: Any, creation: Any) -> 
         target = dataset_dir / "original" / entry.name
         os.rename(entry, target)
         moved_to.append(target)
+        ctx.store.record_files(perm_id)  # CRC32s at registration, in the same transaction
 
     try:
         perm_id = ctx.store.create_dataset(

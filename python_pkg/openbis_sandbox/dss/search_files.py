@@ -5,18 +5,21 @@ equality leaves, as pybis sends them); the result lists every node of each
 selected data set's tree in pre-order, root first. Unsupported criteria are
 rejected rather than ignored, so a client relying on them fails here as it
 would need to be checked against production.
+
+Lengths and CRC32s come from what was recorded at registration (``store.file_checksums``,
+openBIS's path-info database): no file is read here. A file without a record (never
+the case for registered data) gets a null checksum, as a path-info row without one.
 """
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from ..context import SandboxContext, require_session
 from ..dto.dss import data_set_file, data_store, search_result
 from ..errors import OpenbisError
 from ..jackson import collection
-from .files import ChecksumCache, FileNode, to_signed_int32, walk_preorder
+from .files import FileNode, to_signed_int32, walk_preorder
 
 FILE_CRITERIA = "dss.dto.datasetfile.search.DataSetFileSearchCriteria"
 DATA_SET_CRITERIA = "as.dto.dataset.search.DataSetSearchCriteria"
@@ -25,8 +28,6 @@ EQUALITY_LEAVES = {
     "as.dto.common.search.PermIdSearchCriteria",
 }
 STRING_EQUAL = "as.dto.common.search.StringEqualToValue"
-
-_checksums = ChecksumCache()
 
 
 def _criteria_list(ctx: SandboxContext, criteria: dict[str, Any]) -> list[Any]:
@@ -86,8 +87,13 @@ def _matching_data_sets(ctx: SandboxContext, user: str, criteria: Any) -> list[s
     return sorted(p for p in chosen if ctx.store.user_can_access_dataset(user, p))
 
 
-def _describe(perm_id: str, node: FileNode, store_dto: dict[str, Any]) -> dict[str, Any]:
-    checksum = 0 if node.directory else to_signed_int32(_checksums.crc32(node.absolute))
+def _describe(
+    perm_id: str, node: FileNode, store_dto: dict[str, Any], recorded: dict[str, tuple[int, int]]
+) -> dict[str, Any]:
+    checksum: int | None = 0
+    if not node.directory:
+        entry = recorded.get(node.path)
+        checksum = to_signed_int32(entry[1]) if entry is not None else None
     return data_set_file(
         perm_id,
         node.path,
@@ -100,11 +106,12 @@ def _describe(perm_id: str, node: FileNode, store_dto: dict[str, Any]) -> dict[s
 
 def _list_files(ctx: SandboxContext, perm_ids: list[str]) -> list[dict[str, Any]]:
     store_dto = data_store(ctx)
-    return [
-        _describe(perm_id, node, store_dto)
-        for perm_id in perm_ids
-        for node in walk_preorder(ctx.store.dataset_dir(perm_id))
-    ]
+    described = []
+    for perm_id in perm_ids:
+        recorded = ctx.store.recorded_files(perm_id)
+        for node in walk_preorder(ctx.store.dataset_dir(perm_id)):
+            described.append(_describe(perm_id, node, store_dto, recorded))
+    return described
 
 
 def _page(objects: list[Any], fetch_options: Any) -> list[Any]:
@@ -120,6 +127,5 @@ async def search_files(
 ) -> dict[str, Any]:
     user = require_session(ctx, token)
     perm_ids = _matching_data_sets(ctx, user, criteria)
-    # CRCs of big files take a while: keep the event loop serving meanwhile.
-    objects = await asyncio.get_running_loop().run_in_executor(None, _list_files, ctx, perm_ids)
+    objects = _list_files(ctx, perm_ids)  # metadata only: stat calls and one query per data set
     return search_result(_page(objects, fetch_options), len(objects))

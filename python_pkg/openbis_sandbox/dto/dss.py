@@ -41,7 +41,7 @@ def data_set_file(
     *,
     directory: bool,
     length: int,
-    crc32_signed: int,
+    crc32_signed: int | None,
     store_dto: dict[str, Any],
 ) -> dict[str, Any]:
     return {

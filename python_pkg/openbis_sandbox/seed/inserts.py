@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 
 from ..store.db import Store, allocate_perm_id
+from ..store.file_checksums import record_payloads
 
 
 def insert_perm_id(conn: sqlite3.Connection, ms: int) -> str:
@@ -92,4 +93,5 @@ def insert_dataset(
         "INSERT INTO dataset_links VALUES (?, ?, ?)",
         [(p, perm_id, i) for i, p in enumerate(parents)],
     )
+    record_payloads(conn, perm_id, {f"original/{p}": c for p, c in files.items()})
     return perm_id

@@ -210,41 +210,69 @@ def seed_masterdata(conn: sqlite3.Connection) -> None:
 
 # Cycled through by seed_dataset_types so the forms see every kind of input.
 _BENCH_DATA_TYPES = (
-    ("VARCHAR", None),
-    ("INTEGER", None),
-    ("REAL", None),
-    ("BOOLEAN", None),
-    ("DATE", None),
-    ("CONTROLLEDVOCABULARY", "INSTRUMENTS"),
-    ("MULTILINE_VARCHAR", None),
-    ("TIMESTAMP", None),
-    ("CONTROLLEDVOCABULARY", "STORAGE_CONDITIONS"),
-    ("HYPERLINK", None),
+    "VARCHAR",
+    "INTEGER",
+    "REAL",
+    "BOOLEAN",
+    "DATE",
+    "CONTROLLEDVOCABULARY",
+    "MULTILINE_VARCHAR",
+    "TIMESTAMP",
+    "CONTROLLEDVOCABULARY",
+    "HYPERLINK",
 )
+BENCH_VOCABULARIES = 9  # plus the demo's INSTRUMENTS and STORAGE_CONDITIONS: 11 in use
+
+
+def _bench_vocabularies(conn: sqlite3.Connection, ms: int) -> list[str]:
+    codes = [f"BENCH_VOCAB_{v:02d}" for v in range(1, BENCH_VOCABULARIES + 1)]
+    for code in codes:
+        conn.execute(
+            "INSERT INTO vocabularies(code, description, registrator, registration_ms, "
+            "modification_ms) VALUES (?, ?, ?, ?, ?)",
+            (code, f"Benchmark vocabulary {code[-2:]}", SYSTEM, ms, ms),
+        )
+        conn.executemany(
+            "INSERT INTO terms(vocabulary, code, label, description, ordinal, official, "
+            "registrator, registration_ms, modification_ms) VALUES (?, ?, ?, NULL, ?, 1, ?, ?, ?)",
+            [(code, f"TERM_{t}", f"Term {t}", t, SYSTEM, ms, ms) for t in range(1, 6)],
+        )
+    return [*codes, "INSTRUMENTS", "STORAGE_CONDITIONS"]
+
+
+def _bench_property(
+    conn: sqlite3.Connection, code: str, index: int, vocabularies: list[str], ms: int
+) -> None:
+    data_type = _BENCH_DATA_TYPES[index % len(_BENCH_DATA_TYPES)]
+    vocabulary = (
+        vocabularies[index % len(vocabularies)] if data_type == "CONTROLLEDVOCABULARY" else None
+    )
+    conn.execute(
+        "INSERT INTO property_types(code, label, description, data_type, vocabulary, "
+        "managed_internally, registrator, registration_ms) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+        (code, f"Bench {code.lower()}", f"{data_type} property", data_type, vocabulary, SYSTEM, ms),
+    )
 
 
 def seed_dataset_types(conn: sqlite3.Connection, types: int, properties: int) -> None:
-    """``types`` data-set types BENCH_TYPE_<i>, each with the ``properties`` property
-    types BENCH_PROP_<j> (mixed data types, some with vocabularies); the first is mandatory."""
+    """``types`` data-set types BENCH_TYPE_<i> with ``properties`` property types each, as a
+    real instance has them: a few shared by every type (BENCH_COMMON_<j>, a third of them, at
+    most 3) and the rest the type's own (BENCH_T<i>_P<j>), of mixed data types, the
+    vocabulary ones spread over 11 shared vocabularies; the first is mandatory. 20x10 gives
+    143 property types, so a client that loads each property type and vocabulary one by
+    one makes as many requests as against a real instance."""
     ms = BASE_MS
-    codes = [f"BENCH_PROP_{j:03d}" for j in range(1, properties + 1)]
-    for j, code in enumerate(codes):
-        data_type, vocabulary = _BENCH_DATA_TYPES[j % len(_BENCH_DATA_TYPES)]
-        conn.execute(
-            "INSERT INTO property_types(code, label, description, data_type, vocabulary, "
-            "managed_internally, registrator, registration_ms) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
-            (
-                code,
-                f"Bench property {j + 1}",
-                f"{data_type} property",
-                data_type,
-                vocabulary,
-                SYSTEM,
-                ms,
-            ),
-        )
+    vocabularies = _bench_vocabularies(conn, ms)
+    shared = [f"BENCH_COMMON_{j:02d}" for j in range(1, min(3, properties // 3) + 1)]
+    for j, code in enumerate(shared):
+        _bench_property(conn, code, j, vocabularies, ms)
+    counter = len(shared)
     for i in range(1, types + 1):
         type_code = f"BENCH_TYPE_{i:03d}"
+        own = [f"BENCH_T{i:03d}_P{j:03d}" for j in range(len(shared) + 1, properties + 1)]
+        for code in own:
+            _bench_property(conn, code, counter, vocabularies, ms)
+            counter += 1
         conn.execute(
             "INSERT INTO entity_types(kind, code, description, modification_ms, options) "
             "VALUES ('DATA_SET', ?, ?, ?, '{}')",
@@ -253,5 +281,8 @@ def seed_dataset_types(conn: sqlite3.Connection, types: int, properties: int) ->
         conn.executemany(
             "INSERT INTO assignments(kind, type_code, property_code, section, ordinal, mandatory, "
             "registrator, registration_ms) VALUES ('DATA_SET', ?, ?, 'General info', ?, ?, ?, ?)",
-            [(type_code, code, j + 1, int(j == 0), SYSTEM, ms) for j, code in enumerate(codes)],
+            [
+                (type_code, code, j + 1, int(j == 0), SYSTEM, ms)
+                for j, code in enumerate([*shared, *own])
+            ],
         )

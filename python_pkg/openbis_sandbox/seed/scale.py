@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
 from datetime import datetime, timezone
 
 from ..store.db import Store
@@ -24,7 +25,7 @@ def seed_scale(store: Store, conn: sqlite3.Connection, n: int) -> None:
     )
     start = conn.execute("SELECT value FROM counters WHERE name = 'perm_id'").fetchone()[0]
     stamp = datetime.fromtimestamp(ms / 1000, timezone.utc).strftime("%Y%m%d%H%M%S") + "000"
-    sample_rows, dataset_rows, props = [], [], []
+    sample_rows, dataset_rows, props, checksums = [], [], [], []
     content = b"index,value\n"
     for i in range(n):
         sample_id = f"{stamp}-{start + 2 * i + 1}"
@@ -48,6 +49,7 @@ def seed_scale(store: Store, conn: sqlite3.Connection, n: int) -> None:
         folder = store.dataset_dir(dataset_id) / "original"
         folder.mkdir(parents=True)
         (folder / "values.csv").write_bytes(payload)
+        checksums.append((dataset_id, "original/values.csv", len(payload), zlib.crc32(payload)))
         dataset_rows.append(
             (
                 dataset_id,
@@ -71,4 +73,5 @@ def seed_scale(store: Store, conn: sqlite3.Connection, n: int) -> None:
         "INSERT INTO datasets VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", dataset_rows
     )
     conn.executemany("INSERT INTO properties VALUES (?, ?, ?, ?)", props)
+    conn.executemany("INSERT INTO dataset_files VALUES (?, ?, ?, ?)", checksums)
     conn.execute("UPDATE counters SET value = ? WHERE name = 'perm_id'", (start + 2 * n,))

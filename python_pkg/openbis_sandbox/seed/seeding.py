@@ -1,8 +1,9 @@
 """Initial content: ``empty`` (masterdata defaults only), ``fresh`` (what a newly installed
 openBIS with ELN-LIMS holds: ``empty`` plus the default object /DEFAULT/DEFAULT/DEFAULT and
 the ELN's validation plugins), ``demo`` (a small ELN-style lab),
-``scale:N`` (demo plus N samples and N data sets, bulk-inserted) and ``types:TxP`` (demo
-plus T data-set types with P properties each, for upload-form benchmarks).
+``scale:N`` (demo plus N samples and N data sets, bulk-inserted), ``types:TxP`` (demo
+plus T data-set types with P properties each, for upload-form benchmarks) and
+``files:NxK`` (demo plus one data set of N files of K KiB, for transfer tests).
 
 Seeding happens once per data dir; an already seeded dir is left untouched.
 """
@@ -16,23 +17,28 @@ from dataclasses import dataclass
 from ..store.db import Store
 from .demo import seed_demo
 from .fresh import seed_fresh
+from .many_files import seed_many_files
 from .masterdata import seed_dataset_types, seed_masterdata
 from .scale import seed_scale
 
 SEED_CHOICES_HELP = (
     "demo (default), empty, fresh (a new openBIS with ELN-LIMS: empty plus the object "
     "/DEFAULT/DEFAULT/DEFAULT and the ELN's validation plugins), scale:N (demo plus N samples and N data sets) or "
-    "types:TxP (demo plus T data-set types with P properties each)"
+    "types:TxP (demo plus T data-set types with P properties each) or "
+    "files:NxK (demo plus one data set of N files of K KiB)"
 )
 _TYPES_RE = re.compile(r"types:(\d{1,4})x(\d{1,3})")
+_FILES_RE = re.compile(r"files:(\d{1,6})x(\d{1,6})")
 
 
 @dataclass(frozen=True)
 class SeedSpec:
-    name: str  # "demo" | "empty" | "fresh" | "scale" | "types"
+    name: str  # "demo" | "empty" | "fresh" | "scale" | "types" | "files"
     scale: int = 0
     types: int = 0
     properties: int = 0
+    files: int = 0
+    file_kib: int = 0
 
     @property
     def label(self) -> str:
@@ -40,6 +46,8 @@ class SeedSpec:
             return f"scale:{self.scale}"
         if self.name == "types":
             return f"types:{self.types}x{self.properties}"
+        if self.name == "files":
+            return f"files:{self.files}x{self.file_kib}"
         return self.name
 
 
@@ -51,6 +59,9 @@ def parse_seed(text: str) -> SeedSpec:
     match = _TYPES_RE.fullmatch(text)
     if match and int(match[1]) >= 1 and int(match[2]) >= 1:
         return SeedSpec("types", types=int(match[1]), properties=int(match[2]))
+    match = _FILES_RE.fullmatch(text)
+    if match and int(match[1]) >= 1:
+        return SeedSpec("files", files=int(match[1]), file_kib=int(match[2]))
     raise argparse.ArgumentTypeError(f"--seed must be {SEED_CHOICES_HELP}")
 
 
@@ -68,5 +79,7 @@ def seed_store(store: Store, spec: SeedSpec) -> bool:
             seed_scale(store, conn, spec.scale)
         if spec.name == "types":
             seed_dataset_types(conn, spec.types, spec.properties)
+        if spec.name == "files":
+            seed_many_files(store, conn, spec.files, spec.file_kib)
         conn.execute("INSERT INTO meta(key, value) VALUES ('seed', ?)", (spec.label,))
     return True

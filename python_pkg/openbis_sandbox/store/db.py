@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import OpenbisError
-from . import archiving
+from . import archiving, file_checksums
 from .ids import (
     not_found,
     resolve_dataset,
@@ -244,6 +244,17 @@ class Store:
     def dataset_dir(self, perm_id: str) -> Path:
         """Folder of a data set's tree; the payload is under ``original/``."""
         return self.data_dir / "store" / perm_id
+
+    def record_files(self, perm_id: str) -> None:
+        """Record length and CRC32 of the data set's files, as openBIS does at registration.
+        Inside ``transaction()`` (same thread) the rows join that transaction."""
+        with self._lock:
+            file_checksums.record(self._conn, perm_id, self.dataset_dir(perm_id))
+
+    def recorded_files(self, perm_id: str) -> dict[str, tuple[int, int]]:
+        """``data-set path → (length, CRC32)`` recorded at registration."""
+        with self._lock:
+            return file_checksums.recorded(self._conn, perm_id)
 
     def get_dataset_row(self, perm_id: str) -> dict[str, Any] | None:
         graph = self.graph()

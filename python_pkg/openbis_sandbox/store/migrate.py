@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 
 from ..errors import OpenbisError
+from . import file_checksums
 from .schema import DDL, SCHEMA_VERSION
 
 # (table, column, declaration): the columns version 2 added to version-1 tables
@@ -33,8 +35,15 @@ def _to_2(conn: sqlite3.Connection) -> None:
             conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
+def _to_3(conn: sqlite3.Connection) -> None:
+    """Version 2 → 3: the CRC32 of every stored file, computed once now (the table comes
+    from ``DDL``), so that ``searchFiles`` never has to read a file."""
+    [(_, _, database)] = conn.execute("PRAGMA database_list").fetchall()[:1]
+    file_checksums.backfill(conn, Path(database).parent / "store")
+
+
 # target version → the step that reaches it from the version before
-UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_2}
+UPGRADES: dict[int, Callable[[sqlite3.Connection], None]] = {2: _to_2, 3: _to_3}
 
 
 def stored_version(conn: sqlite3.Connection) -> int | None:

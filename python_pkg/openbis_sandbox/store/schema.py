@@ -5,9 +5,11 @@ brings a data dir of the previous version up to date (``migrate.open_schema``).
 Version 2 added the persons' home space and web-app settings, the property types' sample
 type and metadata, the assignments' plugin, and the tables from ``authorization_groups``
 on (groups, role assignments, plugins, tags, the trash, archiving flags, containers).
+Version 3 added ``dataset_files``: each data-set file's length and CRC32, recorded at
+registration (``file_checksums``).
 """
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -133,4 +135,8 @@ CREATE TABLE IF NOT EXISTS dataset_components (
     container TEXT NOT NULL REFERENCES datasets(perm_id),
     component TEXT NOT NULL REFERENCES datasets(perm_id),
     ordinal INTEGER NOT NULL, PRIMARY KEY (container, component));
+CREATE TABLE IF NOT EXISTS dataset_files (
+    perm_id TEXT NOT NULL REFERENCES datasets(perm_id) ON DELETE CASCADE,
+    path TEXT NOT NULL, length INTEGER NOT NULL, crc32 INTEGER NOT NULL,
+    PRIMARY KEY (perm_id, path));
 """

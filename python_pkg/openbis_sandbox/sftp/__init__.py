@@ -1,0 +1,1 @@
+"""The DSS's read-only SFTP view: the space/project/experiment/data set tree over SSH."""
