@@ -4,12 +4,14 @@
  */
 import { Dialog } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
+import { Widget } from '@lumino/widgets';
 
 import { ApiError, LoginHandler } from './api';
 import { ConnectBody } from './dialogs/ConnectDialog';
 import { showModal, showSubmitDialog } from './dialogs/modal';
 import { ConnectFormModel, ICredentials } from './models/connectForm';
 import { ConnectionModel } from './models/connections';
+import { handshakeStatus } from './handshake';
 
 /**
  * Show the dialog. "Connect" logs in to the selected profile (or just selects
@@ -68,6 +70,13 @@ export async function showLoginDialog(
   error: ApiError
 ): Promise<boolean> {
   await model.refresh(false);
+  const hubLogin = await hubLoginFor(model, connection, error);
+  if (
+    hubLogin &&
+    (await showHubLoginDialog(model, trans, connection, hubLogin))
+  ) {
+    return true;
+  }
   const form = new ConnectFormModel(model, trans, {
     select: connection,
     requireLogin: true
@@ -96,6 +105,81 @@ export async function showLoginDialog(
   } finally {
     form.dispose();
   }
+}
+
+/**
+ * The hub's login page when the admin chose it for ended sessions and `connection`
+ * is the one the hub handed over (origin "env"); null otherwise.
+ */
+async function hubLoginFor(
+  model: ConnectionModel,
+  connection: string,
+  error: ApiError
+): Promise<string | null> {
+  const origin = model.connections.find(c => c.name === connection)?.origin;
+  if (error.reason !== 'session_expired' || origin !== 'env') {
+    return null;
+  }
+  return (await handshakeStatus())?.hubLoginUrl ?? null;
+}
+
+/**
+ * "Log in again through JupyterHub": its page opens in a new tab (nothing open
+ * here is lost); Continue checks the connection, which the server renews from
+ * the hub's new login. False when the user prefers the password (or gives up).
+ */
+async function showHubLoginDialog(
+  model: ConnectionModel,
+  trans: TranslationBundle,
+  connection: string,
+  url: string
+): Promise<boolean> {
+  const body = new Widget({ node: hubLoginNode(trans, connection, url) });
+  const status = body.node.querySelector('[role="status"]') as HTMLElement;
+  const result = await showModal<null>({
+    title: trans.__('Log in to openBIS (%1)', connection),
+    body,
+    className: 'jp-OpenbisBridge-loginDialog',
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Use the password') }),
+      Dialog.okButton({ label: trans.__('Continue') })
+    ],
+    onSubmit: async () => {
+      await model.refresh(true);
+      const now = model.connections.find(c => c.name === connection);
+      if (now?.status === 'connected') {
+        return true;
+      }
+      status.textContent = trans.__(
+        'Not logged in yet: log in on the JupyterHub page first.'
+      );
+      return false;
+    }
+  });
+  return result.button.accept;
+}
+
+function hubLoginNode(
+  trans: TranslationBundle,
+  connection: string,
+  url: string
+): HTMLElement {
+  const node = document.createElement('div');
+  const text = document.createElement('p');
+  text.textContent = trans.__(
+    'The openBIS session of %1 has ended. Log in again through JupyterHub, then press Continue.',
+    connection
+  );
+  const link = document.createElement('a');
+  link.href = url;
+  link.target = '_blank';
+  link.rel = 'noopener';
+  link.className = 'jp-OpenbisBridge-link';
+  link.textContent = trans.__('Open the JupyterHub login');
+  const status = document.createElement('p');
+  status.setAttribute('role', 'status');
+  node.append(text, link, status);
+  return node;
 }
 
 /** The login prompt `api.ts` calls when a call on a connection needs a login. */

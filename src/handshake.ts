@@ -92,3 +92,9 @@ export function ensureServer(
   }
   return pending;
 }
+
+/** The server's status from the handshake, once it ran and succeeded; else null. */
+export async function handshakeStatus(): Promise<IStatus | null> {
+  const check = pending ? await pending : null;
+  return check?.kind === 'ok' ? check.status : null;
+}

@@ -22,6 +22,7 @@ export namespace CommandIDs {
   export const insertCode = 'openbis-bridge:insert-code';
   export const openPanel = 'openbis-bridge:open-panel';
   export const setSaveTarget = 'openbis-bridge:set-save-target';
+  export const rerun = 'openbis-bridge:rerun';
 }
 
 /** The openBIS connections as the frontend knows them (the server holds the sessions). */
@@ -122,4 +123,6 @@ export interface IStatus {
   version: string;
   pybis_version: string | null;
   connections: IConnection[];
+  /** The hub page that renews an ended hub session (`hub_login_on_expiry`), or null. */
+  hubLoginUrl?: string | null;
 }

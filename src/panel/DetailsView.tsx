@@ -24,6 +24,8 @@ export interface IDetailsActions {
   canOpen(node: ITreeNode): boolean;
   /** Make an experiment/collection or object the Save dialog's default target. */
   setSaveTarget(node: ITreeNode): void;
+  /** Execute a saved notebook (an ANALYSIS_NOTEBOOK data set) again and compare. */
+  rerun(node: ITreeNode): void;
 }
 
 export interface IDetailsSource {
@@ -32,6 +34,15 @@ export interface IDetailsSource {
 }
 
 type Row = [string, React.ReactNode];
+
+/** A notebook saved through the extension (see docs/rerun.md). */
+function isSavedNotebook(node: ITreeNode): boolean {
+  return (
+    node.kind === 'dataSet' &&
+    (node.entity as { type?: string | null } | null)?.type ===
+      'ANALYSIS_NOTEBOOK'
+  );
+}
 
 /** Notebooks are saved into an experiment (collection) or an object. */
 function isSaveTarget(node: ITreeNode): boolean {
@@ -212,6 +223,17 @@ export class DetailsView extends ReactWidget {
         >
           {trans.__('Set as save target')}
         </button>
+        {isSavedNotebook(node) ? (
+          <button
+            className="jp-mod-styled"
+            title={trans.__(
+              'Execute this notebook again in its recorded environment and compare the outputs'
+            )}
+            onClick={() => actions.rerun(node)}
+          >
+            {trans.__('Re-run…')}
+          </button>
+        ) : null}
       </div>
     );
   }

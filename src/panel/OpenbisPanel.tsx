@@ -161,6 +161,15 @@ export class OpenbisPanel extends Panel {
           });
         }
       },
+      rerun: node => {
+        const permId = dataSetOf(node);
+        if (permId) {
+          void commands.execute(CommandIDs.rerun, {
+            permId,
+            connection: connection() ?? null
+          });
+        }
+      },
       openInOpenbis: node => {
         const url = this._url(node);
         if (url) {

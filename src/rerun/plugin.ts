@@ -22,12 +22,12 @@ import {
 } from '@jupyterlab/translation';
 import * as React from 'react';
 
-import { IOpenBISBridge, PACKAGE_NAME } from '../tokens';
+import { CommandIDs, IOpenBISBridge, PACKAGE_NAME } from '../tokens';
 import { runAndFollow } from './follow';
 import { ReportView } from './ReportView';
 import { IRerunReport } from './types';
 
-export const RERUN_COMMAND = 'openbis-bridge:rerun';
+export const RERUN_COMMAND = CommandIDs.rerun;
 const PERM_ID = /^\d{1,30}-\d{1,10}$/;
 
 async function askPermId(trans: TranslationBundle): Promise<string | null> {

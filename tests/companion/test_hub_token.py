@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from jupyterlab_openbis_bridge.hub_token import HubTokenFile
+from jupyterlab_openbis_bridge.server.settings import hub_login_url
 from openbis_sandbox.testing import RunningSandbox, pybis_client
 
 URL = "https://openbis.example.org:8443/openbis"
@@ -219,3 +220,31 @@ async def test_a_refused_hub_file_leaves_a_password_login(sandbox, server_home, 
         body={"username": sandbox.admin_user, "password": sandbox.admin_password},
     )
     assert reply.code == 200 and reply.body["status"] == "connected", reply.text
+
+
+# --- the hub's login for ended sessions (opt-in) ----------------------------------------------
+
+
+def test_the_hub_login_is_its_logout_page_under_jupyterhub_only():
+    hub = {
+        "JUPYTERHUB_BASE_URL": "/lab-hub/",
+        "JUPYTERHUB_API_URL": "http://127.0.0.1:8081/hub/api",
+    }
+    assert hub_login_url(hub) == "/lab-hub/hub/logout"
+    assert hub_login_url({"JUPYTERHUB_BASE_URL": "/"}) is None  # not spawned by a hub
+    assert hub_login_url({}) is None
+
+
+@pytest.fixture(params=[True, False], ids=["enabled", "disabled"])
+def hub_login_option(request, bridge_config, monkeypatch) -> bool:
+    """A server spawned by a hub, with ``hub_login_on_expiry`` on or off."""
+    monkeypatch.setenv("JUPYTERHUB_BASE_URL", "/")
+    monkeypatch.setenv("JUPYTERHUB_API_URL", "http://127.0.0.1:8081/hub/api")
+    bridge_config["hub_login_on_expiry"] = request.param
+    return request.param
+
+
+async def test_status_offers_the_hub_login_only_when_enabled(hub_login_option, api):
+    status = await api("GET", "status")
+    expected = "/hub/logout" if hub_login_option else None
+    assert status.code == 200 and status.body["hubLoginUrl"] == expected

@@ -134,6 +134,22 @@ async def test_server_shutdown_unmounts(api, logged_in, sandbox, jp_root_dir, jp
     assert not os.path.ismount(jp_root_dir / MOUNT_PATH)
 
 
+async def test_a_linked_mounts_folder_is_refused(api, logged_in, sandbox, jp_root_dir, tmp_path):
+    """openbis-mounts/ as a link to a folder outside the root: nothing is mounted there."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (jp_root_dir / "openbis-mounts").symlink_to(outside, target_is_directory=True)
+    try:
+        await logged_in(api)
+        reply = await mount(api, sandbox)
+        assert reply.code == 403, reply.text
+        assert reply.body["fields"] == {"mountPath": "symbolic link or changed"}
+        assert os.listdir(outside) == []
+        assert not os.path.ismount(outside / CONNECTION)
+    finally:
+        (jp_root_dir / "openbis-mounts").unlink()
+
+
 async def test_mount_needs_a_login(api, sandbox):
     reply = await mount(api, sandbox)
     assert reply.code == 409 and "log in" in reply.body["message"]

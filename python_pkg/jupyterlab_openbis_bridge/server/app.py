@@ -21,7 +21,7 @@ from .kernel_session import register_event_schema
 from .mount_handlers import build_mount_routes
 from .rerun_handlers import build_rerun_routes
 from .service import BridgeService
-from .settings import BridgeSettings
+from .settings import BridgeSettings, hub_login_url
 
 
 class OpenBISBridge(ExtensionApp):
@@ -59,6 +59,12 @@ class OpenBISBridge(ExtensionApp):
         config=True,
         help="Add a connection from OPENBIS_URL + OPENBIS_TOKEN (set by JupyterHub); with "
         "OPENBIS_URL alone, the session the hub saved in ~/.pybis/<host>.token.",
+    )
+    hub_login_on_expiry = Bool(
+        False,
+        config=True,
+        help="Under JupyterHub, when the hub's openBIS session ends, offer the hub's login "
+        "(logout, then log in again) instead of asking for the password (docs/jupyterhub.md).",
     )
     verify_certificates = Bool(
         True,
@@ -139,6 +145,7 @@ class OpenBISBridge(ExtensionApp):
             connection_workers=max(0, self.connection_workers),
             connection_queue=max(1, self.connection_queue),
             runtime_dir=Path(self.serverapp.runtime_dir),
+            hub_login_url=hub_login_url(os.environ) if self.hub_login_on_expiry else None,
         )
         registry = ConnectionRegistry(
             request_timeout=self.request_timeout,

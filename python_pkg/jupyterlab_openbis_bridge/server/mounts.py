@@ -20,11 +20,12 @@ import shutil
 import subprocess
 import threading
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
 
 from ..errors import Conflict, InvalidInput, UpstreamError
+from .paths import open_dir, same_dir
 
 MOUNTS_FOLDER = "openbis-mounts"
 DEFAULT_SFTP_PORT = 2222
@@ -122,11 +123,23 @@ class MountManager:
             path = self.mount_path(name)
             if is_mounted(path):
                 return self.status(name)
-            path.mkdir(parents=True, exist_ok=True)
-            if any(path.iterdir()):
-                raise Conflict(f"{path.relative_to(self._root)} is not empty; cannot mount there")
-            self._known_hosts.parent.mkdir(parents=True, exist_ok=True)
-            result = self._run_sshfs(path, host, port, credentials)
+            # Made and walked without following links: a link planted at openbis-mounts/ (or
+            # swapped in while sshfs starts) must never put a mount outside the root.
+            parent = PurePosixPath(MOUNTS_FOLDER)
+            with open_dir(self._root, parent, "mountPath", create=True) as parent_fd:
+                with open_dir(self._root, parent / name, "mountPath", create=True) as folder:
+                    if os.listdir(folder):
+                        raise Conflict(f"{parent / name} is not empty; cannot mount there")
+                self._known_hosts.parent.mkdir(parents=True, exist_ok=True)
+                before = sshfs_mount_points()
+                result = self._run_sshfs(path, host, port, credentials)
+                landed = sshfs_mount_points() - before
+                if landed and (
+                    landed != {str(path)} or not same_dir(self._root, parent, parent_fd)
+                ):
+                    for point in landed:  # not where it was asked for: undo it
+                        self._unmount_path(Path(point))
+                    raise Conflict(f"{parent} was moved or replaced while mounting; not mounted")
             if result.returncode != 0 or not is_mounted(path):
                 _remove_empty(path)
                 raise UpstreamError(f"sshfs could not mount {host}:{port}: {_last_line(result)}")
@@ -215,12 +228,33 @@ def is_mounted(path: Path) -> bool:
     (and the connection status is asked from the event loop).
     """
     try:
-        with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as table:
-            # field 5 is the mount point, with space, tab, newline and backslash octal-escaped
-            points = {_unescape(line.split(" ")[4]) for line in table if line.count(" ") >= 4}
+        points = {point for point, _ in _mount_table()}
     except OSError:
         return os.path.ismount(path)
     return str(path) in points
+
+
+def sshfs_mount_points() -> set[str]:
+    """Where sshfs file systems are mounted now (empty when the table cannot be read)."""
+    try:
+        return {point for point, fstype in _mount_table() if fstype == "fuse.sshfs"}
+    except OSError:
+        return set()
+
+
+def _mount_table() -> list[tuple[str, str]]:
+    """(mount point, file system type) of each line of ``/proc/self/mountinfo``."""
+    rows = []
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as table:
+        for line in table:
+            fields = line.split(" ")
+            # field 5 is the mount point (space, tab, newline and backslash octal-escaped);
+            # the type is the first field after the " - " separator
+            if len(fields) < 5 or "-" not in fields[5:]:
+                continue
+            fstype = fields[fields.index("-", 5) + 1]
+            rows.append((_unescape(fields[4]), fstype))
+    return rows
 
 
 def _unescape(field: str) -> str:

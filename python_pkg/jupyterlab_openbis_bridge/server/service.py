@@ -109,6 +109,8 @@ class BridgeService(MountService):
             "version": __version__,
             "pybis_version": _pybis_version(),
             "connections": self.connection_summaries(),
+            # Offered by the login prompt for the hub's own connection (origin "env").
+            "hubLoginUrl": self.settings.hub_login_url,
         }
 
     def connection_summaries(self) -> list[dict[str, Any]]:
