@@ -4,32 +4,14 @@
  */
 import { expect, test } from '@playwright/test';
 
-import { bridgeLogout, sandbox } from '../tests/helpers';
+import { bridgeLogout, createEmptyNotebook, sandbox } from '../tests/helpers';
 
 test('the three flows start in Notebook 7', async ({
   page,
   request
 }, testInfo) => {
   const name = `nb7-${Date.now()}.ipynb`;
-  const created = await request.put(`/api/contents/${name}`, {
-    data: {
-      type: 'notebook',
-      format: 'json',
-      content: {
-        cells: [],
-        metadata: {
-          kernelspec: {
-            name: 'python3',
-            display_name: 'Python 3',
-            language: 'python'
-          }
-        },
-        nbformat: 4,
-        nbformat_minor: 5
-      }
-    }
-  });
-  expect(created.ok()).toBe(true);
+  await createEmptyNotebook(request, name);
   await bridgeLogout(page);
 
   await page.goto(`/notebooks/${name}`);

@@ -5,7 +5,7 @@
  */
 import { APIRequestContext, expect, test } from '@playwright/test';
 
-import { bridgeLogin, pybis } from '../tests/helpers';
+import { bridgeLogin, createEmptyNotebook, pybis } from '../tests/helpers';
 
 async function uploads(
   request: APIRequestContext,
@@ -23,25 +23,7 @@ test('saving again asks for a new version in Notebook 7 too', async ({
   request
 }) => {
   const name = `nb7-again-${Date.now()}.ipynb`;
-  const created = await request.put(`/api/contents/${name}`, {
-    data: {
-      type: 'notebook',
-      format: 'json',
-      content: {
-        cells: [],
-        metadata: {
-          kernelspec: {
-            name: 'python3',
-            display_name: 'Python 3',
-            language: 'python'
-          }
-        },
-        nbformat: 4,
-        nbformat_minor: 5
-      }
-    }
-  });
-  expect(created.ok()).toBe(true);
+  await createEmptyNotebook(request, name);
   await bridgeLogin(page);
   await page.goto(`/notebooks/${name}`);
   const toolbar = page.locator('.jp-NotebookPanel-toolbar');

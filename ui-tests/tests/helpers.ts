@@ -3,7 +3,7 @@
  * through pybis, fault injection, and logging in through the bridge's API.
  */
 import { IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { Page, TestInfo } from '@playwright/test';
+import { APIRequestContext, expect, Page, TestInfo } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -113,4 +113,30 @@ export function newPersonalAccessToken(sessionName: string): string {
 pat = o.get_or_create_personal_access_token(${JSON.stringify(sessionName)})
 print(json.dumps(pat.permId))
 `);
+}
+
+/** An empty Python notebook `name`, made through the contents API (no JupyterLab UI needed). */
+export async function createEmptyNotebook(
+  request: APIRequestContext,
+  name: string
+): Promise<void> {
+  const created = await request.put(`/api/contents/${name}`, {
+    data: {
+      type: 'notebook',
+      format: 'json',
+      content: {
+        cells: [],
+        metadata: {
+          kernelspec: {
+            name: 'python3',
+            display_name: 'Python 3',
+            language: 'python'
+          }
+        },
+        nbformat: 4,
+        nbformat_minor: 5
+      }
+    }
+  });
+  expect(created.ok()).toBe(true);
 }
