@@ -14,7 +14,7 @@ point.
 
 Each repetition downloads a many-small-files data set and a one-file data set through
 the anchor and through ours (and the big file with ``curl`` over the plain file GET),
-interleaved, the order alternating between repetitions, the page cache emptied before
+interleaved, the order rotating between repetitions, the page cache emptied before
 every run (``drop_caches`` as root, else ``posix_fadvise`` on the stored files; the
 report says which). During every download an open-loop prober asks ``/api/status`` every
 ``--probe-ms`` and records each answer time; the Jupyter server's RSS is read before and
@@ -470,25 +470,33 @@ class Fixture:
 def repetitions(
     servers: dict[str, JupyterServer], fixture: Fixture, args: argparse.Namespace, work: Path
 ) -> dict[tuple[str, str], list[Any]]:
-    """``(case, contestant) -> [Run, ...]`` (curl: seconds), contestants interleaved."""
+    """``(case, contestant) -> [Run, ...]`` (curl: seconds), contestants interleaved.
+
+    The order rotates every repetition, curl included, so that none of the three is
+    always first or last (the machine's state drifts over a run)."""
     results: dict[tuple[str, str], list[Any]] = {}
     every_s = args.probe_ms / 1000
+    contestants = [*servers, "curl"]
     for rep in range(args.repeat):
-        order = list(servers) if rep % 2 == 0 else list(reversed(servers))
+        shift = rep % len(contestants)
+        order = contestants[shift:] + contestants[:shift]
         results.setdefault(("idle", "ours"), []).append(idle_probe(servers["ours"], 2.0, every_s))
         for case in ("many", "big"):
             for label in order:
                 print(f"  repetition {rep + 1}: {case} via {label} ...", flush=True)
-                run = measured_download(
-                    servers[label],
-                    fixture.sandbox,
-                    fixture.perm_ids[case],
-                    fixture.sizes[case],
-                    every_s,
-                )
+                if label == "curl":
+                    run: Any = curl_seconds(
+                        fixture.sandbox, fixture.token, fixture.perm_ids[case], work
+                    )
+                else:
+                    run = measured_download(
+                        servers[label],
+                        fixture.sandbox,
+                        fixture.perm_ids[case],
+                        fixture.sizes[case],
+                        every_s,
+                    )
                 results.setdefault((case, label), []).append(run)
-            seconds = curl_seconds(fixture.sandbox, fixture.token, fixture.perm_ids[case], work)
-            results.setdefault((case, "curl"), []).append(seconds)
     return results
 
 

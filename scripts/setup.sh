@@ -21,6 +21,13 @@ quiet_pip install -q -r requirements-dev.txt
 jlpm install
 quiet_pip install -q --no-build-isolation -e ".[test]"
 jupyter-builder develop . --overwrite
+# The R kernel (capture tests): Debian's r-cran-irkernel registers it system-wide; an R with
+# IRkernel from elsewhere (no root needed) is registered in the venv's prefix.
+if command -v Rscript >/dev/null &&
+    ! grep -q '"ir"' <<<"$(jupyter kernelspec list --json)" &&
+    Rscript -e 'quit(status = !requireNamespace("IRkernel", quietly = TRUE))' >/dev/null 2>&1; then
+    Rscript -e 'IRkernel::installspec(sys_prefix = TRUE)'
+fi
 # configurable-http-proxy for the JupyterHub tests (tests/hub), from the npm registry.
 if [ ! -x tests/hub/node_modules/.bin/configurable-http-proxy ]; then
     npm ci --prefix tests/hub --no-audit --no-fund --loglevel=error

@@ -46,6 +46,16 @@ install_sshfs() {  # the data store mount tests (tests/mount) run sshfs over FUS
     fi
 }
 
+install_r() {  # an R kernel for the capture tests (tests/kernel/test_capture_in_kernels.py)
+    # r-cran-irkernel also registers the `ir` kernelspec in /usr/share/jupyter/kernels.
+    # About 30 packages, 65 MB installed; ~11 s once the package lists are there.
+    if ! command -v R >/dev/null || [ ! -f /usr/share/jupyter/kernels/ir/kernel.json ]; then
+        apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+            r-base-core r-cran-irkernel >/dev/null
+    fi
+}
+
 run_lint() {
     ruff check python_pkg tests benchmarks scripts conftest.py &&
         ruff format --check python_pkg tests benchmarks scripts conftest.py &&
@@ -90,6 +100,7 @@ run_galata_hub() {  # the smoke test through a real JupyterHub (ui-tests/playwri
 
 step "chromium" install_chromium
 step "sshfs" install_sshfs
+step "r kernel" install_r
 step "setup" scripts/setup.sh
 # shellcheck disable=SC1091
 source .venv/bin/activate

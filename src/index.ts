@@ -17,6 +17,8 @@ import { ITranslator } from '@jupyterlab/translation';
 import { activateBridge } from './bridge';
 import { activatePanel } from './panel/activate';
 import { deepLinkPlugin } from './deeplink/plugin';
+import { driftPlugin } from './drift/plugin';
+import { openNotebookPlugin } from './open/plugin';
 import { rerunPlugin } from './rerun/plugin';
 import { IOpenBISBridge, PACKAGE_NAME } from './tokens';
 
@@ -101,5 +103,12 @@ const panelPlugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [plugin, panelPlugin, deepLinkPlugin, rerunPlugin];
+export default [
+  plugin,
+  panelPlugin,
+  deepLinkPlugin,
+  rerunPlugin,
+  driftPlugin,
+  openNotebookPlugin
+];
 export * from './tokens';

@@ -10,6 +10,8 @@
 import { Kernel, KernelMessage } from '@jupyterlab/services';
 import { TranslationBundle } from '@jupyterlab/translation';
 
+import { PYTHON_CAPTURE_SOURCE, R_CAPTURE_SOURCE } from './captureCode';
+
 export const MARKER = '__OPENBIS_BRIDGE_ENV__';
 
 export type EnvLanguage = 'python' | 'r';
@@ -21,7 +23,10 @@ export interface IEnvironment {
   requirements: string[];
   /** Distributions installed from a local path or a VCS (cannot be pinned by version alone). */
   localOrigins: string[];
-  /** The runtime.txt line, e.g. `python-3.12` or `r-4.3-2024-01-01`. */
+  /**
+   * The runtime.txt line, in repo2docker's form: `python-3.12`, or for R
+   * `r-<R version>-<CRAN snapshot date>`, e.g. `r-4.2.2-2023-02-24`.
+   */
   runtime: string;
 }
 
@@ -80,76 +85,33 @@ export function captureErrorText(
 }
 
 /*
- * Python: `full` pins every distribution of the kernel's environment; `imported`
- * only those providing a module the kernel has imported (found with
- * `packages_distributions()`), plus their requirements closure (extras left
- * out). Local and VCS installs become comments, except this extension itself
- * when its version is a plain release (then it is on the package index).
+ * The capture code itself lives in python_pkg/jupyterlab_openbis_bridge/environment_capture.py
+ * (the kernel-side save widget imports it) and environment_capture.R; the build embeds both
+ * (captureCode.ts), since the kernel may not have this package. Python: `full` pins every
+ * distribution, `imported` those providing an imported module plus their requirements closure.
+ * R: `full` every installed package, `imported` the loaded namespaces plus their
+ * Depends/Imports/LinkingTo closure; base packages come with R (runtime.txt) and are not pinned.
  */
-const PYTHON_SNIPPET = `
-def __openbis_bridge_env(nonce, mode):
-    import importlib.metadata as md, json, re, sys
-    canon = lambda n: re.sub(r"[-_.]+", "-", n).lower()
-    dists = {}
-    for dist in md.distributions():
-        name = dist.metadata["Name"] if dist.metadata else None
-        if name and canon(name) not in dists:
-            dists[canon(name)] = dist
-    wanted = set(dists)
-    if mode == "imported":
-        provided = md.packages_distributions()
-        tops = {m.split(".")[0] for m in list(sys.modules)}
-        queue = [canon(d) for t in tops for d in provided.get(t, [])]
-        wanted = set()
-        while queue:
-            key = queue.pop()
-            if key in wanted or key not in dists:
-                continue
-            wanted.add(key)
-            for req in dists[key].requires or []:
-                if "extra ==" not in req:
-                    found = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", req)
-                    if found:
-                        queue.append(canon(found.group(0)))
-    pins, local = {}, []
-    for key in sorted(wanted):
-        dist = dists[key]
-        name = dist.metadata["Name"]
-        pins[name] = dist.version
-        try:
-            direct = dist.read_text("direct_url.json")
-        except Exception:
-            direct = None
-        if direct:
-            try:
-                info = json.loads(direct)
-            except ValueError:
-                info = {}
-            if "vcs_info" in info or info.get("dir_info") is not None or info.get("url", "").startswith("file:"):
-                if key == "jupyterlab-openbis-bridge" and re.fullmatch(r"[0-9]+(\\.[0-9]+)*", dist.version):
-                    continue
-                local.append(name + " @ " + info.get("url", "?"))
-    payload = {"packages": pins, "local": sorted(local),
-               "version": "%d.%d" % sys.version_info[:2], "mode": mode}
-    print("${MARKER}" + nonce + " " + json.dumps(payload), flush=True)
-__openbis_bridge_env(%NONCE%, %MODE%)
-del __openbis_bridge_env
-`;
 
-const R_SNIPPET = `
-local({
-  ip <- installed.packages(fields = "RemoteType")
-  pk <- ip[!duplicated(ip[, "Package"]), , drop = FALSE]
-  if (%MODE% == "imported") pk <- pk[pk[, "Package"] %in% loadedNamespaces(), , drop = FALSE]
-  pins <- paste0('"', pk[, "Package"], '":"', pk[, "Version"], '"', collapse = ",")
-  remote <- pk[!is.na(pk[, "RemoteType"]), "Package"]
-  local <- if (length(remote)) paste0('"', remote, '"', collapse = ",") else ""
-  ver <- paste(R.version$major, strsplit(R.version$minor, ".", fixed = TRUE)[[1]][1], sep = ".")
-  date <- sprintf("%s-%s-%s", R.version$year, R.version$month, R.version$day)
-  cat("${MARKER}", %NONCE%, " {", '"packages":{', pins, '},"local":[', local, '],"version":"', ver,
-      '","date":"', date, '"}', "\\n", sep = "")
-})
-`;
+/** Python: run the module in a namespace of its own, so nothing is left in the user's. */
+function pythonSnippet(prefix: string, mode: CaptureMode): string {
+  return [
+    'def __openbis_bridge_env(source, prefix, mode):',
+    '    scope = {"__name__": "openbis_bridge_environment_capture"}',
+    '    exec(compile(source, "<openbis-bridge environment capture>", "exec"), scope)',
+    '    scope["print_environment"](prefix, mode)',
+    'try:',
+    `    __openbis_bridge_env(${JSON.stringify(PYTHON_CAPTURE_SOURCE)}, ${JSON.stringify(prefix)}, ${JSON.stringify(mode)})`,
+    'finally:',
+    '    del __openbis_bridge_env',
+    ''
+  ].join('\n');
+}
+
+/** R: the file is one function expression, called in a local scope. */
+function rSnippet(prefix: string, mode: CaptureMode): string {
+  return `local((\n${R_CAPTURE_SOURCE}\n)(${JSON.stringify(prefix)}, ${JSON.stringify(mode)}))\n`;
+}
 
 /** The language of a kernel, from its info reply or the notebook's kernelspec. */
 export function kernelLanguage(
@@ -179,9 +141,10 @@ export function snippetFor(
   nonce: string,
   mode: CaptureMode = 'imported'
 ): string {
-  return (language === 'python' ? PYTHON_SNIPPET : R_SNIPPET)
-    .replace('%NONCE%', JSON.stringify(nonce))
-    .replace('%MODE%', JSON.stringify(mode));
+  const prefix = `${MARKER}${nonce}`;
+  return language === 'python'
+    ? pythonSnippet(prefix, mode)
+    : rSnippet(prefix, mode);
 }
 
 interface IPayload {

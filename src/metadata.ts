@@ -44,11 +44,39 @@ export interface IUploadRecord {
   owner: string;
   parents: string[];
   time: string;
+  /** Written by "Open from openBIS": the notebook continues this data set. */
+  opened?: boolean;
+}
+
+/**
+ * The environment the notebook was last saved with (requirements.txt lines
+ * and the runtime.txt line), so the drift notice works offline.
+ */
+export interface IRecordedEnvironment {
+  language: 'python' | 'r';
+  requirements: string[];
+  runtime: string;
+  /** How it was captured (`imported` or `full`). */
+  mode: string;
+  time: string;
+}
+
+/** The experiment or object a notebook is saved under by default. */
+export interface INotebookSaveTarget {
+  kind: 'experiment' | 'sample';
+  identifier: string;
 }
 
 export interface IOpenbisMetadata {
   downloads: IDownloadRecord[];
   uploads: IUploadRecord[];
+  environment?: IRecordedEnvironment;
+  /**
+   * Written when the notebook is made for an entity (an ELN link): it travels
+   * with the notebook, so every tab and page (Notebook 7 keeps no shared
+   * state between its tabs) starts Save on that entity.
+   */
+  saveTarget?: INotebookSaveTarget;
 }
 
 export type MetadataHolder = Pick<
@@ -128,8 +156,21 @@ export function readOpenbisMetadata(
       notebookPath === undefined
         ? downloads
         : downloads.map(d => migrateDownload(d, notebookPath)),
-    uploads: Array.isArray(raw?.uploads) ? raw!.uploads : []
+    uploads: Array.isArray(raw?.uploads) ? raw!.uploads : [],
+    ...(raw?.environment && Array.isArray(raw.environment.requirements)
+      ? { environment: raw.environment }
+      : {}),
+    ...(isSaveTarget(raw?.saveTarget) ? { saveTarget: raw!.saveTarget } : {})
   };
+}
+
+function isSaveTarget(value: unknown): value is INotebookSaveTarget {
+  const target = value as Partial<INotebookSaveTarget> | undefined;
+  return (
+    (target?.kind === 'experiment' || target?.kind === 'sample') &&
+    typeof target.identifier === 'string' &&
+    target.identifier.length > 0
+  );
 }
 
 /**
@@ -199,4 +240,16 @@ export function downloadedPermIds(model: MetadataHolder): string[] {
     (model.getMetadata('datasets') as Record<string, unknown> | undefined) ?? {}
   );
   return Array.from(new Set([...legacy, ...ours]));
+}
+
+/** Keep the environment the notebook is being saved with (replaces the earlier one). */
+export function recordEnvironment(
+  model: MetadataHolder,
+  environment: IRecordedEnvironment
+): void {
+  const current = readOpenbisMetadata(model);
+  model.setMetadata('openbis', {
+    ...current,
+    environment
+  } as unknown as PartialJSONObject);
 }

@@ -4,10 +4,12 @@
  * instead of downloading it (docs/data-without-copying.md).
  */
 import { InputDialog, Notification } from '@jupyterlab/apputils';
-import { PathExt } from '@jupyterlab/coreutils';
 
-import { ApiError, linkDataSet, mountDataStore, unmountDataStore } from './api';
+import { ApiError, mountDataStore, unmountDataStore } from './api';
 import { ICommandDeps } from './deps';
+import { defaultDestination } from './flows/download';
+import { linkDataSets } from './linkInsteadOfCopy';
+import { notebookLocalPath } from './notebookPath';
 
 export const MountCommandIDs = {
   mount: 'openbis-bridge:mount-data-store',
@@ -63,6 +65,16 @@ export function registerMountCommands(deps: ICommandDeps): void {
     }
   });
 
+  addLinkCommand(deps, active);
+
+  for (const command of Object.values(MountCommandIDs)) {
+    deps.palette?.addItem({ command, category: PALETTE_CATEGORY });
+  }
+}
+
+/** Link one data set, asked for by permId, beside the current notebook. */
+function addLinkCommand(deps: ICommandDeps, active: () => string | null): void {
+  const { app, trans } = deps;
   app.commands.addCommand(MountCommandIDs.link, {
     label: trans.__('Link openBIS Dataset Instead of Copying…'),
     caption: trans.__(
@@ -71,30 +83,33 @@ export function registerMountCommands(deps: ICommandDeps): void {
     isEnabled: () => active() !== null && deps.tracker.currentWidget !== null,
     execute: async () => {
       const name = active();
-      const notebook = deps.tracker.currentWidget?.context.path;
+      const panel = deps.tracker.currentWidget;
       const permId = await InputDialog.getText({
         title: trans.__('Link instead of copy'),
         label: trans.__('Dataset permId')
       });
-      if (!name || !notebook || !permId.button.accept || !permId.value) {
+      if (!name || !panel || !permId.button.accept || !permId.value) {
         return;
       }
-      const notebookPath = notebook.replace(/^[^/:]+:/, ''); // no drive prefix
       const wanted = permId.value.trim();
       await report(async () => {
-        const result = await linkDataSet(name, {
-          permId: wanted,
-          destination: PathExt.join(PathExt.dirname(notebookPath), 'data'),
-          notebookPath
-        });
-        return trans.__('Linked %1 to the mounted dataset', result.path);
+        const outcome = await linkDataSets(
+          name,
+          [wanted],
+          defaultDestination(deps, panel),
+          notebookLocalPath(panel, deps)
+        );
+        if (outcome.failed) {
+          throw outcome.failed.error;
+        }
+        await deps.fileBrowser?.model.refresh();
+        return trans.__(
+          'Linked %1 to the mounted dataset',
+          outcome.linked[0].path
+        );
       });
     }
   });
-
-  for (const command of Object.values(MountCommandIDs)) {
-    deps.palette?.addItem({ command, category: PALETTE_CATEGORY });
-  }
 }
 
 /** Run `work` and show its message, or the server's message when it fails. */

@@ -23,6 +23,7 @@ export namespace CommandIDs {
   export const openPanel = 'openbis-bridge:open-panel';
   export const setSaveTarget = 'openbis-bridge:set-save-target';
   export const rerun = 'openbis-bridge:rerun';
+  export const openNotebook = 'openbis-bridge:open-notebook';
 }
 
 /** The openBIS connections as the frontend knows them (the server holds the sessions). */
@@ -52,6 +53,12 @@ export interface IBridgeDownloadOptions {
   notebook?: NotebookPanel | null;
   /** Folder relative to the Jupyter root; default: `<notebook folder>/<download folder setting>`. */
   destination?: string;
+  /**
+   * Link each data set (`<destination>/<permId>`) to its folder in the mounted
+   * data store instead of copying it; the connection's data store must be
+   * mounted. `files` does not apply: a link shows the whole data set.
+   */
+  link?: boolean;
 }
 
 /** One download or save job as the transfers view shows it. */

@@ -169,7 +169,7 @@ export interface IJobError {
 
 export interface IJob<R = unknown> {
   id: string;
-  kind: 'download' | 'upload' | 'rerun';
+  kind: 'download' | 'upload' | 'rerun' | 'open';
   connection: string;
   state: JobState;
   bytesDone: number;

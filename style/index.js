@@ -1,2 +1,3 @@
 import './base.css';
 import './dialogs.css';
+import './open.css';

@@ -34,7 +34,11 @@ ENTRY_POINTS = {EXTENSION, f"{EXTENSION}.widgets"}
 # What thin handlers may know of the server: the service facade and the errors it raises.
 HANDLER_IMPORTS = {f"{EXTENSION}.server.service", f"{EXTENSION}.errors"}
 # Handler modules beside handlers.py also build on its base class and route prefix.
-EXTRA_HANDLER_MODULES = {f"{EXTENSION}.server.mount_handlers", f"{EXTENSION}.server.rerun_handlers"}
+EXTRA_HANDLER_MODULES = {
+    f"{EXTENSION}.server.mount_handlers",
+    f"{EXTENSION}.server.rerun_handlers",
+    f"{EXTENSION}.server.open_handlers",
+}
 
 # The sandbox's layers, bottom first. A unit (top-level module or subpackage) imports only units
 # of lower layers; units sharing a layer never import each other.

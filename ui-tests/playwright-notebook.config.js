@@ -7,7 +7,7 @@
  */
 const { makeConfig } = require('./playwright.config');
 
-module.exports = makeConfig({
+const config = makeConfig({
   app: 'notebook',
   port: process.env.GALATA_NOTEBOOK_PORT || '8889',
   testDir: './notebook7',
@@ -15,3 +15,8 @@ module.exports = makeConfig({
   htmlFolder: './playwright-report-notebook',
   landing: 'tree'
 });
+// The tests read notebooks' models through `window.jupyterapp`, as in
+// JupyterLab (where Galata's server configuration exposes it already).
+config.webServer.command += ' --JupyterNotebookApp.expose_app_in_browser=True';
+
+module.exports = config;

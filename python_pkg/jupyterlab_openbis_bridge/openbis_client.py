@@ -13,6 +13,7 @@ import json
 import logging
 import re
 import ssl
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urljoin
 
@@ -204,14 +205,21 @@ class BridgeOpenbis(Openbis):
         """Never adopt a token from ``~/.pybis``: the server must not act on a stray file."""
         return None
 
-    def _post_request_full_url(self, full_url: str, request: dict[str, Any]) -> Any:
+    def _post_request_full_url(
+        self,
+        full_url: str,
+        request: dict[str, Any],
+        decode: Callable[[str], Any] | None = None,
+    ) -> Any:
+        """pybis's JSON-RPC call, with this bridge's error mapping; ``decode`` replaces
+        ``json.loads`` for answers too big to decode in one go (``downloads.listing``)."""
         request.setdefault("id", "2")
         request.setdefault("jsonrpc", "2.0")
         if request.get("method") != "login" and request["params"][0] is None:
             raise SessionExpired("not logged in to openBIS")
         response = self.http_post(full_url, data=json.dumps(request))
         try:
-            body = response.json()
+            body = decode(response.content.decode("utf-8")) if decode else response.json()
         except ValueError:
             raise UpstreamError("openBIS sent a response that is not JSON") from None
         if not isinstance(body, dict):
@@ -290,10 +298,13 @@ class BridgeOpenbis(Openbis):
     def dss_url(self) -> str:
         return str(self._get_dss_url())
 
-    def dss_call(self, method: str, *params: Any) -> Any:
+    def dss_call(
+        self, method: str, *params: Any, decode: Callable[[str], Any] | None = None
+    ) -> Any:
         return self._post_request_full_url(
             urljoin(self.dss_url(), self.dss_v3),
             {"method": method, "params": [self.token, *params]},
+            decode,
         )
 
     def api_version(self) -> tuple[int, int]:

@@ -11,7 +11,8 @@ import {
   candidateNames,
   createNotebook,
   firstCellSource,
-  linkFolder
+  linkFolder,
+  notebookContent
 } from '../deeplink/notebook';
 import {
   MAX_DATA_SETS,
@@ -140,6 +141,17 @@ function link(overrides: Partial<IResolvedLink> = {}): IResolvedLink {
 }
 
 describe('the created notebook', () => {
+  it('names its save target in its metadata, so every tab and page finds it', () => {
+    const content = notebookContent('x = 1', null, {
+      kind: 'experiment',
+      identifier: '/LAB/PROJ1/EXP1'
+    });
+    expect((content.metadata as any).openbis.saveTarget).toEqual({
+      kind: 'experiment',
+      identifier: '/LAB/PROJ1/EXP1'
+    });
+  });
+
   it('lives in a folder mirroring openBIS and is named after the entity', () => {
     expect(linkFolder(EXP1)).toBe('openbis/LAB/PROJ1');
     expect(candidateNames(EXP1).slice(0, 3)).toEqual([

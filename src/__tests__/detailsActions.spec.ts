@@ -1,6 +1,7 @@
 /**
  * The details pane's actions that depend on the node: "Set as save target"
- * for experiments and objects, "Re-run…" for saved notebooks only.
+ * for experiments and objects, "Re-run…" for saved notebooks only, "Link
+ * instead of copy" only where the data store is mounted.
  */
 import { nullTranslator } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
@@ -32,9 +33,10 @@ function node(
   };
 }
 
-function actions(): jest.Mocked<IDetailsActions> {
+function actions(canLink = false): jest.Mocked<IDetailsActions> {
   return {
     download: jest.fn(),
+    canLink: jest.fn((_node: ITreeNode) => canLink),
     insertCode: jest.fn(),
     canInsert: jest.fn(() => true),
     copy: jest.fn(),
@@ -109,5 +111,30 @@ describe('details actions', () => {
       acts
     );
     expect(buttonNamed(dataSet, 'Set as save target')!.disabled).toBe(true);
+  });
+
+  it('offers Link instead of copy only with a mount, and links when it is checked', async () => {
+    const plain = actions(false);
+    const dataSet = node('dataSet', { permId: 'P-4', type: 'RAW_DATA' });
+    const root = await shown(dataSet, plain);
+    expect(root.querySelector('input[type="checkbox"]')).toBeNull();
+    buttonNamed(root, 'Download')!.click();
+    expect(plain.download).toHaveBeenCalledWith(dataSet, false);
+
+    document.body.innerHTML = '';
+    const mounted = actions(true);
+    const linkable = await shown(dataSet, mounted);
+    const box = linkable.querySelector(
+      'input[type="checkbox"]'
+    ) as HTMLInputElement;
+    expect(box.closest('label')!.textContent).toBe('Link instead of copy');
+    buttonNamed(linkable, 'Download')!.click();
+    expect(mounted.download).toHaveBeenLastCalledWith(dataSet, false);
+    box.click(); // React sees a real click: the box checks and the view re-renders
+    for (let i = 0; i < 50 && !buttonNamed(linkable, 'Link'); i++) {
+      await new Promise(resolve => setTimeout(resolve, 0));
+    }
+    buttonNamed(linkable, 'Link')!.click();
+    expect(mounted.download).toHaveBeenLastCalledWith(dataSet, true);
   });
 });

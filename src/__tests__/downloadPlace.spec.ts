@@ -17,35 +17,13 @@ import {
   downloadRecords,
   previousSave
 } from '../records';
-import { IDataSet, IDataSetDetail, IPage } from '../types';
+import { IDataSetDetail } from '../types';
+import { dataSet, page, settle } from './fakeApi';
 
-jest.mock('../api', () => ({
-  ...jest.requireActual('../api'),
-  getDataSet: jest.fn(),
-  listDataSets: jest.fn(),
-  listExperiments: jest.fn(),
-  listProjects: jest.fn(),
-  listSamples: jest.fn(),
-  listSpaces: jest.fn(),
-  search: jest.fn()
-}));
+jest.mock('../api', () => jest.requireActual('./fakeApi').fakeApi());
 
 const mocked = api as jest.Mocked<typeof api>;
 const trans = nullTranslator.load('jupyterlab_openbis_bridge');
-
-function page<T>(items: T[]): IPage<T> {
-  return { items, totalCount: items.length, offset: 0, limit: 10 };
-}
-
-function dataSet(permId: string, patch: Partial<IDataSet> = {}): IDataSet {
-  return { permId, kind: 'dataSet', status: 'AVAILABLE', ...patch } as IDataSet;
-}
-
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) {
-    await Promise.resolve();
-  }
-}
 
 function browseMocks(): void {
   mocked.listSpaces.mockResolvedValue(page([{ code: 'LAB' } as never]));

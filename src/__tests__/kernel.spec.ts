@@ -87,7 +87,7 @@ describe('captureEnvironment', () => {
     expect(requests[0].silent).toBe(false);
     expect(requests[0].store_history).toBe(false);
     expect(requests[0].code).toContain('importlib.metadata');
-    expect(requests[0].code).toContain('"n1"');
+    expect(requests[0].code).toContain('"__OPENBIS_BRIDGE_ENV__n1"');
     expect(env.runtime).toBe('python-3.12');
     expect(env.requirements).toEqual(['numpy==2.1.0', 'Pandas==2.2.3']);
     expect(env.localOrigins).toEqual(['mypkg @ file:///home/me/mypkg']);

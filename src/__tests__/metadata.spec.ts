@@ -29,6 +29,19 @@ const record = (permId: string) => ({
 });
 
 describe('notebook metadata', () => {
+  it('keeps the save target a notebook was made for through later records', () => {
+    const target = { kind: 'experiment', identifier: '/LAB/PROJ1/EXP1' };
+    const model = fakeModel({
+      openbis: { downloads: [], uploads: [], saveTarget: target }
+    });
+    recordDownloads(model as any, [record('1-1')]);
+    expect(readOpenbisMetadata(model as any).saveTarget).toEqual(target);
+    const odd = fakeModel({
+      openbis: { saveTarget: { kind: 'space', identifier: '/LAB' } }
+    });
+    expect(readOpenbisMetadata(odd as any).saveTarget).toBeUndefined();
+  });
+
   it('records one download per data set and keeps only foreign legacy entries', () => {
     const model = fakeModel({
       datasets: { OLD: { permId: 'OLD' }, '1-1': { permId: '1-1' } }

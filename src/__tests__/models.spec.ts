@@ -320,7 +320,8 @@ describe('DownloadModel', () => {
     expect(model.choice).toEqual({
       dataSets: [dataSet('DS-2')],
       destination: 'out',
-      overwrite: true
+      overwrite: true,
+      link: false
     });
   });
 });
@@ -398,7 +399,9 @@ describe('SaveFormModel', () => {
       files: ['work/results.csv'],
       includeEnvironment: false,
       previous: null,
-      saveAs: null
+      saveAs: null,
+      captureMode: 'imported',
+      environment: null
     });
   });
 });

@@ -139,6 +139,15 @@ describe('SaveFormModel saving again', () => {
     expect(form.form.parents).toEqual(['DS-1']);
   });
 
+  it('a notebook opened from openBIS starts on a new version of its data set', () => {
+    const form = saveForm({
+      previous: { ...previous, opened: true },
+      parentCandidates: ['DS-1']
+    });
+    expect(form.form.saveAs).toBe('version');
+    expect(form.form.parents).toEqual(['NB-1', 'DS-1']);
+  });
+
   it('a first save needs no choice', () => {
     const form = saveForm();
     expect(form.form.previous).toBeNull();

@@ -7,7 +7,6 @@ import * as api from '../api';
 import { ITreeNode, TreeModel } from '../models/tree';
 import { dataSetOf, elnUrl, identifierOf, permIdOf } from '../panel/links';
 import {
-  IDataSet,
   IDataSetDetail,
   IExperiment,
   IPage,
@@ -15,23 +14,11 @@ import {
   ISample,
   ISpace
 } from '../types';
+import { dataSet, page, settle } from './fakeApi';
 
-jest.mock('../api', () => ({
-  ...jest.requireActual('../api'),
-  getDataSet: jest.fn(),
-  listDataSets: jest.fn(),
-  listExperiments: jest.fn(),
-  listProjects: jest.fn(),
-  listSamples: jest.fn(),
-  listSpaces: jest.fn(),
-  search: jest.fn()
-}));
+jest.mock('../api', () => jest.requireActual('./fakeApi').fakeApi());
 
 const mocked = api as jest.Mocked<typeof api>;
-
-function page<T>(items: T[], totalCount = items.length, offset = 0): IPage<T> {
-  return { items, totalCount, offset, limit: items.length };
-}
 
 const space = (code: string) => ({ code, permId: code }) as ISpace;
 const project = (code: string) =>
@@ -52,21 +39,8 @@ const sample = (code: string) =>
     permId: `s-${code}`,
     properties: {}
   }) as unknown as ISample;
-const dataSet = (permId: string, name?: string) =>
-  ({
-    kind: 'dataSet',
-    code: permId,
-    permId,
-    properties: name ? { $NAME: name } : {},
-    status: 'AVAILABLE'
-  }) as unknown as IDataSet;
-
-/** Let pending promise callbacks run. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 10; i++) {
-    await Promise.resolve();
-  }
-}
+const named = (permId: string, name: string) =>
+  dataSet(permId, { properties: { $NAME: name } });
 
 function labels(model: TreeModel): string[] {
   return model
@@ -118,7 +92,7 @@ describe('TreeModel', () => {
     mocked.listProjects.mockResolvedValue(page([project('PROJ1')]));
     mocked.listExperiments.mockResolvedValue(page([experiment('EXP1')]));
     mocked.listSamples.mockResolvedValue(page([sample('SAMPLE1')]));
-    mocked.listDataSets.mockResolvedValue(page([dataSet('DS1', 'Run 1')]));
+    mocked.listDataSets.mockResolvedValue(page([named('DS1', 'Run 1')]));
     mocked.getDataSet.mockResolvedValue({
       files: [
         { path: 'original/data.csv', size: 10, crc32: 1 },
@@ -231,7 +205,7 @@ describe('TreeModel', () => {
         results: {
           experiment: page([experiment('EXP1')], 1),
           sample: page([], 0),
-          dataSet: page([dataSet('DS1', 'Abs 1'), dataSet('DS2')], 3)
+          dataSet: page([named('DS1', 'Abs 1'), dataSet('DS2')], 3)
         }
       })
       .mockResolvedValueOnce({

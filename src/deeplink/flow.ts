@@ -14,7 +14,6 @@ import {
   showErrorMessage
 } from '@jupyterlab/apputils';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
-import { IStateDB } from '@jupyterlab/statedb';
 import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
@@ -36,13 +35,11 @@ import {
   MAX_DATA_SETS,
   ParseResult
 } from './parse';
-import { setDefaultSaveTarget } from '../models/saveTarget';
 
 export interface IDeepLinkDeps {
   app: JupyterFrontEnd;
   bridge: IOpenBISBridge;
   trans: TranslationBundle;
-  state: IStateDB | null;
   tracker: INotebookTracker | null;
 }
 
@@ -179,7 +176,8 @@ async function create(
   const spec = specs ? specs.kernelspecs[specs.default] : undefined;
   const content = notebookContent(
     firstCellSource(link, several),
-    spec ? { name: spec.name, display_name: spec.display_name } : null
+    spec ? { name: spec.name, display_name: spec.display_name } : null,
+    { kind: link.entity.kind, identifier: link.entity.identifier }
   );
   return createNotebook(
     app.serviceManager.contents,
@@ -189,22 +187,13 @@ async function create(
   );
 }
 
-/** Open it, set the save target, then download and record the data sets. */
+/** Open it, then download and record the data sets (its metadata names the save target). */
 async function afterCreate(
   path: string,
   link: IResolvedLink,
   deps: IDeepLinkDeps
 ): Promise<void> {
-  const { app, bridge, trans, state } = deps;
-  if (state) {
-    // The notebook exists already: a state database failing must not hide it.
-    await setDefaultSaveTarget(state, {
-      kind: link.entity.kind,
-      identifier: link.entity.identifier
-    }).catch(error =>
-      console.warn('openBIS bridge: could not set the save target', error)
-    );
-  }
+  const { app, bridge, trans } = deps;
   const opened = await app.commands.execute('docmanager:open', { path });
   const panel =
     opened instanceof NotebookPanel

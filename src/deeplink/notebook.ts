@@ -6,6 +6,7 @@ import { Contents } from '@jupyterlab/services';
 import { PartialJSONObject } from '@lumino/coreutils';
 
 import { loadCode } from '../insertCode';
+import { INotebookSaveTarget } from '../metadata';
 import { IResolvedEntity, IResolvedLink } from './model';
 
 /**
@@ -76,7 +77,8 @@ export function firstCellSource(
 /** The notebook document (nbformat 4) with its first cell. */
 export function notebookContent(
   source: string,
-  kernelspec: { name: string; display_name: string } | null
+  kernelspec: { name: string; display_name: string } | null,
+  saveTarget: INotebookSaveTarget
 ): PartialJSONObject {
   return {
     cells: [
@@ -88,7 +90,10 @@ export function notebookContent(
         source
       }
     ],
-    metadata: kernelspec ? { kernelspec: { ...kernelspec } } : {},
+    metadata: {
+      ...(kernelspec ? { kernelspec: { ...kernelspec } } : {}),
+      openbis: { downloads: [], uploads: [], saveTarget: { ...saveTarget } }
+    },
     nbformat: 4,
     nbformat_minor: 5
   };

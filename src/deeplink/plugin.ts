@@ -10,7 +10,6 @@ import {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { IStateDB } from '@jupyterlab/statedb';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { IBridgeConnections, IOpenBISBridge, PACKAGE_NAME } from '../tokens';
@@ -26,12 +25,11 @@ export const deepLinkPlugin: JupyterFrontEndPlugin<void> = {
     'Opens links from the openBIS ELN: a notebook for an entity and its data sets.',
   autoStart: true,
   requires: [IOpenBISBridge],
-  optional: [ITranslator, IStateDB, INotebookTracker],
+  optional: [ITranslator, INotebookTracker],
   activate: (
     app: JupyterFrontEnd,
     bridge: IOpenBISBridge,
     translator: ITranslator | null,
-    state: IStateDB | null,
     tracker: INotebookTracker | null
   ): void => {
     const parsed = parseDeepLink(window.location.search);
@@ -48,9 +46,7 @@ export const deepLinkPlugin: JupyterFrontEndPlugin<void> = {
     );
     void app.restored
       .then(() => firstConnections(bridge.connections))
-      .then(() =>
-        handleDeepLink(parsed, { app, bridge, trans, state, tracker })
-      )
+      .then(() => handleDeepLink(parsed, { app, bridge, trans, tracker }))
       .catch(error => console.error('openBIS bridge: deep link failed', error));
   }
 };

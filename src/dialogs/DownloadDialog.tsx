@@ -1,7 +1,8 @@
 /**
  * The Download dialog's body: browse space → project → experiment → sample or
  * search, pick data sets across pages, preview their files, choose the target
- * folder. It renders a DownloadModel and forwards user input to it.
+ * folder, and with a mounted data store whether to link instead of copy. It
+ * renders a DownloadModel and forwards user input to it.
  */
 import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
@@ -54,7 +55,8 @@ export class DownloadBody
     experiment: uniqueId('experiment'),
     sample: uniqueId('sample'),
     destination: uniqueId('destination'),
-    overwrite: uniqueId('overwrite')
+    overwrite: uniqueId('overwrite'),
+    link: uniqueId('link')
   };
 
   getValue(): IDownloadChoice {
@@ -322,18 +324,28 @@ function SelectionSummary(props: IPartProps): JSX.Element {
   );
 }
 
-/** The target folder and whether to replace files that differ. */
+/** The target folder, whether to replace files that differ, and whether to link instead. */
 function DestinationFields(props: IPartProps): JSX.Element {
   const { model, trans, ids } = props;
   return (
     <>
       <Field
         id={ids.destination}
-        label={trans.__('Download to folder')}
+        label={
+          model.link
+            ? trans.__('Link in folder')
+            : trans.__('Download to folder')
+        }
         error={model.fields.destination}
-        hint={trans.__(
-          'Each data set goes into a sub-folder named after its permId.'
-        )}
+        hint={
+          model.link
+            ? trans.__(
+                'Each data set becomes a link named after its permId to its folder in the mounted data store; nothing is copied.'
+              )
+            : trans.__(
+                'Each data set goes into a sub-folder named after its permId.'
+              )
+        }
       >
         <input
           id={ids.destination}
@@ -348,12 +360,44 @@ function DestinationFields(props: IPartProps): JSX.Element {
           id={ids.overwrite}
           type="checkbox"
           checked={model.overwrite}
+          disabled={model.link}
           onChange={e => model.setOverwrite(e.target.checked)}
         />
         <label htmlFor={ids.overwrite}>
           {trans.__('Replace files that differ from openBIS')}
         </label>
       </div>
+      <LinkField {...props} />
     </>
+  );
+}
+
+/**
+ * **Link instead of copy**, offered only while the connection's data store is
+ * mounted: without a mount there is nothing to link to, and a checkbox that can
+ * never be used would only be noise in every download.
+ */
+function LinkField(props: IPartProps): JSX.Element | null {
+  const { model, trans, ids } = props;
+  if (!model.canLink) {
+    return null;
+  }
+  return (
+    <div className="jp-OpenbisBridge-checkboxField">
+      <input
+        id={ids.link}
+        type="checkbox"
+        checked={model.link}
+        onChange={e => model.setLink(e.target.checked)}
+      />
+      <label
+        htmlFor={ids.link}
+        title={trans.__(
+          'Link each data set to its folder in the mounted data store instead of downloading it'
+        )}
+      >
+        {trans.__('Link instead of copy')}
+      </label>
+    </div>
   );
 }

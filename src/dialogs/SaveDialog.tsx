@@ -93,6 +93,7 @@ export class SaveBody
     hit: uniqueId('save-hit'),
     parent: uniqueId('save-parent'),
     env: uniqueId('save-env'),
-    saveAs: uniqueId('save-as')
+    saveAs: uniqueId('save-as'),
+    captureMode: uniqueId('save-capture')
   };
 }

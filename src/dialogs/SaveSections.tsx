@@ -8,7 +8,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import React from 'react';
 
 import { formatDate } from '../format';
-import { requirementsText } from '../kernel';
+import { CaptureMode, requirementsText } from '../kernel';
 import { dataSetLink } from '../records';
 import { SaveFormModel, TargetHit } from '../models/saveForm';
 import { propertyKey, sections } from '../properties';
@@ -28,6 +28,7 @@ export interface ISectionProps {
     parent: string;
     env: string;
     saveAs: string;
+    captureMode: string;
   };
 }
 
@@ -331,13 +332,70 @@ function ParentRow(props: ISectionProps & { permId: string }): JSX.Element {
   );
 }
 
+/**
+ * Which packages requirements.txt pins: imported (what the notebook needs) or
+ * full (everything installed). Changing it captures the environment again.
+ */
+function CaptureModePicker(props: ISectionProps): JSX.Element {
+  const { model, trans, ids } = props;
+  const choice = (mode: CaptureMode, label: string, hint: string) => (
+    <div className="jp-OpenbisBridge-checkboxField">
+      <input
+        id={`${ids.captureMode}-${mode}`}
+        type="radio"
+        name={ids.captureMode}
+        checked={model.captureMode === mode}
+        aria-describedby={`${ids.captureMode}-${mode}-hint`}
+        onChange={() => void model.setCaptureMode(mode)}
+      />
+      <label htmlFor={`${ids.captureMode}-${mode}`}>{label}</label>
+      <span
+        id={`${ids.captureMode}-${mode}-hint`}
+        className="jp-OpenbisBridge-muted"
+      >
+        {' '}
+        {hint}
+      </span>
+    </div>
+  );
+  return (
+    <div
+      role="radiogroup"
+      aria-labelledby={`${ids.captureMode}-label`}
+      className="jp-OpenbisBridge-captureModes"
+    >
+      <div id={`${ids.captureMode}-label`} className="jp-OpenbisBridge-label">
+        {trans.__('Packages to pin')}
+      </div>
+      {choice(
+        'imported',
+        trans.__('Imported'),
+        trans.__(
+          'what the kernel has imported and what those need: enough to re-run this notebook'
+        )
+      )}
+      {choice(
+        'full',
+        trans.__('Full'),
+        trans.__('every package installed in the kernel’s environment')
+      )}
+      <div className="jp-OpenbisBridge-hint" aria-live="polite">
+        {model.capturing
+          ? trans.__('Capturing the kernel environment…')
+          : (model.captureError ?? '')}
+      </div>
+    </div>
+  );
+}
+
 /** The captured requirements.txt and runtime.txt, for review. */
 export function EnvironmentSection(props: ISectionProps): JSX.Element {
   const { model, trans, ids } = props;
-  const env = model.options.environment;
+  const env = model.environment;
   return (
     <fieldset className="jp-OpenbisBridge-section">
       <legend>{trans.__('Environment files')}</legend>
+      {env && model.options.recapture ? <CaptureModePicker {...props} /> : null}
       {env ? (
         <>
           <div className="jp-OpenbisBridge-checkboxField">

@@ -1,29 +1,36 @@
 /**
  * Download flow, each step awaited in order: make sure a connection is logged
  * in, let the user choose data sets (then either insert code that loads them,
- * or start a server download job), follow the job with progress, record the
- * downloads in the notebook's metadata, refresh the file browser.
+ * link them from the mounted data store, or start a server download job),
+ * follow the job with progress, record the downloads in the notebook's
+ * metadata, refresh the file browser.
  */
 import { Dialog, Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import { NotebookPanel } from '@jupyterlab/notebook';
 import { TranslationBundle } from '@jupyterlab/translation';
 
-import { getDataSet, startDownload } from '../api';
+import { startDownload } from '../api';
 import { ensureConnected } from '../connect';
 import { ICommandDeps } from '../deps';
 import { DownloadBody } from '../dialogs/DownloadDialog';
 import { showSubmitDialog } from '../dialogs/modal';
 import { describeError } from '../errors';
 import { insertCodeCell, loadCode } from '../insertCode';
-import { IDownloadRecord, IRecordedFile, recordDownloads } from '../metadata';
+import { recordDownloads } from '../metadata';
 import { DownloadModel, IDownloadChoice } from '../models/download';
 import { rememberedPlace, rememberPlace } from '../models/downloadPlace';
-import { dataSetLink, downloadRecords } from '../records';
+import { isMounted, linkDataSets } from '../linkInsteadOfCopy';
+import { dataSetLink, downloadRecord, downloadRecords } from '../records';
 import { notebookLocalPath } from '../notebookPath';
 import { trackJob } from '../progress';
 import { IBridgeDownloadOptions } from '../tokens';
-import { IDownloadRequest, IDownloadResult, IJob } from '../types';
+import {
+  IDownloadedDataSet,
+  IDownloadRequest,
+  IDownloadResult,
+  IJob
+} from '../types';
 
 /** `actions` entry of the Download dialog's "Insert code" button. */
 const INSERT_ACTION = 'openbis-insert-code';
@@ -47,6 +54,7 @@ export interface IDownloadFlowOptions {
 /** What the user decided in the dialog; null when it was closed. */
 type Decision =
   | { kind: 'insert'; permIds: string[] }
+  | { kind: 'link'; destination: string; linked: IDownloadedDataSet[] }
   | {
       kind: 'download';
       job: IJob<IDownloadResult>;
@@ -70,6 +78,8 @@ export async function runDownloadFlow(
     if (!panel.isDisposed) {
       insertLoadCode(panel, deps, decision.permIds, connection);
     }
+  } else if (decision?.kind === 'link') {
+    await notifyLinked(deps, decision.destination, decision.linked);
   } else if (decision?.kind === 'download') {
     await completeDownload(
       { panel, deps, connection, request: decision.request },
@@ -146,6 +156,17 @@ export async function downloadDataSets(
       ? deps.tracker.currentWidget
       : options.notebook;
   const destination = options.destination ?? defaultDestination(deps, panel);
+  if (options.link) {
+    const notebookPath = panel ? notebookLocalPath(panel, deps) : undefined;
+    const linked = await linkOrTell(
+      deps,
+      connection,
+      permIds,
+      destination,
+      notebookPath
+    );
+    return linked ? { dataSets: linked } : null;
+  }
   const request = {
     permIds,
     destination,
@@ -182,6 +203,9 @@ async function chooseDataSets(
     defaultDestination(deps, panel),
     deps.settings.values.pageSize
   );
+  model.setCanLink(
+    isMounted(deps.model.connections.find(c => c.name === connection))
+  );
   const body = new DownloadBody(model, trans);
   if (panel.model) {
     model.setDownloadRecords(
@@ -202,10 +226,13 @@ async function chooseDataSets(
       defaultButton: options.preferInsert ? 1 : 2,
       onSubmit: async (value, button) => {
         outcome.decision = await decide(
-          deps.settings.values.keepPartialDownloads,
-          model,
-          connection,
-          trans,
+          {
+            keepPartial: deps.settings.values.keepPartialDownloads,
+            model,
+            connection,
+            trans,
+            notebookPath: notebookLocalPath(panel, deps)
+          },
           value,
           button
         );
@@ -234,15 +261,23 @@ function dialogButtons(trans: TranslationBundle): Dialog.IButton[] {
   ];
 }
 
+/** What the dialog's decision depends on besides the choice and the button. */
+interface IDecideContext {
+  keepPartial: boolean;
+  model: DownloadModel;
+  connection: string;
+  trans: TranslationBundle;
+  /** The notebook whose provenance records links. */
+  notebookPath: string;
+}
+
 /** Check the choice and act on the button; null (problem shown) keeps the dialog open. */
 async function decide(
-  keepPartial: boolean,
-  model: DownloadModel,
-  connection: string,
-  trans: TranslationBundle,
+  context: IDecideContext,
   value: IDownloadChoice | null,
   button: Dialog.IButton
 ): Promise<Decision> {
+  const { keepPartial, model, connection, trans } = context;
   if (!value || value.dataSets.length === 0) {
     model.showProblem(null, {
       permIds: trans.__('Select at least one data set.')
@@ -256,9 +291,14 @@ async function decide(
     model.showProblem(null, { destination: trans.__('Choose a folder.') });
     return null;
   }
+  if (value.link) {
+    return linkInDialog(context, value);
+  }
   const request: IDownloadRequest = {
     permIds: value.dataSets.map(ds => ds.permId),
     destination: value.destination,
+    // Kept with the job, so a retry after a reload records into this notebook.
+    ...(context.notebookPath ? { notebookPath: context.notebookPath } : {}),
     overwrite: value.overwrite,
     keepPartial
   };
@@ -273,6 +313,87 @@ async function decide(
     model.showProblem(problem.message, problem.fields);
     return null;
   }
+}
+
+/** Link the chosen data sets; a failure is shown in the dialog, which stays open. */
+async function linkInDialog(
+  context: IDecideContext,
+  value: IDownloadChoice
+): Promise<Decision> {
+  const { model, connection, trans } = context;
+  const permIds = value.dataSets.map(ds => ds.permId);
+  const outcome = await linkDataSets(
+    connection,
+    permIds,
+    value.destination,
+    context.notebookPath
+  );
+  if (outcome.failed) {
+    const problem = describeError(outcome.failed.error, trans);
+    model.showProblem(
+      trans.__('Could not link %1: %2', outcome.failed.permId, problem.message),
+      problem.fields
+    );
+    return null;
+  }
+  return {
+    kind: 'link',
+    destination: value.destination,
+    linked: outcome.linked
+  };
+}
+
+/**
+ * Link outside the dialog (the side panel, other extensions): the data sets
+ * linked, or null when one failed (the user was told which and why).
+ */
+async function linkOrTell(
+  deps: ICommandDeps,
+  connection: string,
+  permIds: string[],
+  destination: string,
+  notebookPath: string | undefined
+): Promise<IDownloadedDataSet[] | null> {
+  const { trans } = deps;
+  const outcome = await linkDataSets(
+    connection,
+    permIds,
+    destination,
+    notebookPath
+  );
+  if (outcome.failed) {
+    await deps.fileBrowser?.model.refresh();
+    Notification.error(
+      trans.__(
+        'Could not link %1: %2',
+        outcome.failed.permId,
+        describeError(outcome.failed.error, trans).message
+      ),
+      { autoClose: false }
+    );
+    return null;
+  }
+  await notifyLinked(deps, destination, outcome.linked);
+  return outcome.linked;
+}
+
+/** Show the new links in the file browser and tell the user nothing was copied. */
+async function notifyLinked(
+  deps: ICommandDeps,
+  destination: string,
+  linked: IDownloadedDataSet[]
+): Promise<void> {
+  const { trans } = deps;
+  await deps.fileBrowser?.model.refresh();
+  Notification.success(
+    trans._n(
+      'Linked %1 data set in %2 to the mounted data store (nothing copied)',
+      'Linked %1 data sets in %2 to the mounted data store (nothing copied)',
+      linked.length,
+      destination
+    ),
+    { autoClose: 5000 }
+  );
 }
 
 /** Progress until the job ends; the downloaded data sets when it succeeded. */
@@ -341,52 +462,4 @@ async function recordAndNotify(
       }))
     }
   );
-}
-
-type Checksums = Map<string, { size: number | null; crc32: number | null }>;
-
-/** Size and CRC32 of each file as openBIS reports them, by path without `original/`. */
-async function fileChecksums(
-  connection: string,
-  permId: string
-): Promise<Checksums> {
-  try {
-    const detail = await getDataSet(connection, permId);
-    return new Map(
-      detail.files.map(f => [
-        f.path.replace(/^original\//, ''),
-        { size: f.size, crc32: f.crc32 }
-      ])
-    );
-  } catch (error) {
-    console.warn('openBIS bridge: no checksums for', permId, error);
-    return new Map();
-  }
-}
-
-/** The metadata record, with each file's size and CRC32 as openBIS reported them. */
-async function downloadRecord(
-  connection: string,
-  instance: string,
-  entry: DownloadedDataSet
-): Promise<IDownloadRecord> {
-  const checksums = await fileChecksums(connection, entry.permId);
-  const prefix = `${entry.path}/`;
-  const fileRecord = (path: string): IRecordedFile => {
-    const relative = path.startsWith(prefix) ? path.slice(prefix.length) : path;
-    const known =
-      checksums.get(relative) ??
-      checksums.get(relative.replace(/^original\//, ''));
-    return { path, size: known?.size ?? null, crc32: known?.crc32 ?? null };
-  };
-  return {
-    instance,
-    connection,
-    permId: entry.permId,
-    type: entry.type,
-    path: entry.path,
-    size: entry.size,
-    time: new Date().toISOString(),
-    files: entry.files.map(fileRecord)
-  };
 }

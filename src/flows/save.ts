@@ -24,15 +24,21 @@ import {
   IEnvironment,
   requirementsText
 } from '../kernel';
-import { downloadedPermIds, recordUpload } from '../metadata';
+import {
+  downloadedPermIds,
+  readOpenbisMetadata,
+  recordEnvironment
+} from '../metadata';
 import {
   IKernelInfo,
+  initialCaptureMode,
+  IRememberedCapture,
   ISaveForm,
   ITarget,
   SaveFormModel
 } from '../models/saveForm';
 import { SAVE_FORM_KEY } from '../models/saveTarget';
-import { previousSave } from '../records';
+import { previousSave, recordSaveInNotebook } from '../records';
 import { notebookLocalPath } from '../notebookPath';
 import { trackJob } from '../progress';
 import { FormValue, validateProperties } from '../properties';
@@ -41,7 +47,7 @@ import { IDataSetType, IJob, ISaveRequest, ISaveResult } from '../types';
 const DEFAULT_TYPE = 'ANALYSIS_NOTEBOOK';
 const CAPTURE_TIMEOUT_MS = 30000;
 
-interface IRememberedForm {
+interface IRememberedForm extends IRememberedCapture {
   lastType?: string;
   target?: ITarget | null;
   values?: Record<string, Record<string, FormValue>>;
@@ -54,6 +60,8 @@ interface ISaveContext {
   connection: string;
   notebookPath: string;
   environment: IEnvironment | null;
+  /** The mode `environment` was captured with. */
+  captureMode: CaptureMode;
 }
 
 export async function runSaveFlow(
@@ -64,7 +72,13 @@ export async function runSaveFlow(
   if (!connection || !panel.model) {
     return;
   }
-  const environment = await captureStep(panel, deps);
+  const remembered = ((await deps.state?.fetch(SAVE_FORM_KEY)) ??
+    {}) as IRememberedForm;
+  const captureMode = initialCaptureMode(
+    deps.settings.values.environmentCapture,
+    remembered
+  );
+  const environment = await captureStep(panel, deps, captureMode);
   if (environment === 'abort') {
     return;
   }
@@ -72,10 +86,15 @@ export async function runSaveFlow(
   if (!types) {
     return;
   }
-  const remembered = ((await deps.state?.fetch(SAVE_FORM_KEY)) ??
-    {}) as IRememberedForm;
   const notebookPath = notebookLocalPath(panel, deps);
-  const context = { panel, deps, connection, notebookPath, environment };
+  const context = {
+    panel,
+    deps,
+    connection,
+    notebookPath,
+    environment,
+    captureMode
+  };
   const started = await showSaveForm(context, types, remembered);
   if (started) {
     await completeSave(context, started);
@@ -112,7 +131,8 @@ async function completeSave(
 /** (a) The environment, or null when the user chooses to continue without it. */
 async function captureStep(
   panel: NotebookPanel,
-  deps: ICommandDeps
+  deps: ICommandDeps,
+  mode: CaptureMode
 ): Promise<IEnvironment | null | 'abort'> {
   const { trans } = deps;
   const id = Notification.emit(
@@ -121,10 +141,7 @@ async function captureStep(
     { autoClose: false }
   );
   try {
-    const env = await captureKernelEnvironment(
-      panel,
-      deps.settings.values.environmentCapture
-    );
+    const env = await captureKernelEnvironment(panel, mode);
     Notification.update({
       id,
       message: trans.__(
@@ -226,9 +243,12 @@ async function showSaveForm(
     types,
     initialType: remembered.lastType ?? DEFAULT_TYPE,
     remembered: remembered.values ?? {},
-    initialTarget: remembered.target ?? null,
+    initialTarget:
+      readOpenbisMetadata(panel.model!).saveTarget ?? remembered.target ?? null,
     parentCandidates: downloadedPermIds(panel.model!),
     environment,
+    captureMode: context.captureMode,
+    recapture: mode => captureKernelEnvironment(panel, mode),
     includeEnvironment: deps.settings.values.includeEnvironment
   });
   const body = new SaveBody(model, deps.app.serviceManager.contents);
@@ -243,16 +263,22 @@ async function showSaveForm(
         Dialog.cancelButton({ label: trans.__('Cancel') }),
         Dialog.okButton({ label: trans.__('Save to openBIS') })
       ],
-      onSubmit: async form => {
+      onSubmit: async submitted => {
         const type = model.type;
-        if (!form || !type) {
+        if (!submitted || !type) {
           return false;
         }
+        // A capture started in the form is waited for: the files saved are the ones shown.
+        await model.captured();
+        const form = model.form;
         started.save = await startUpload(context, body, type, form);
         if (!started.save) {
           return false;
         }
-        await rememberForm(deps.state, remembered, type.code, form);
+        await rememberForm(deps.state, remembered, type.code, {
+          ...form,
+          captureSetting: deps.settings.values.environmentCapture
+        });
         return true;
       }
     });
@@ -324,7 +350,18 @@ async function upload(
   form: ISaveForm,
   properties: Record<string, unknown>
 ): Promise<IStartedSave> {
-  const { panel, connection, notebookPath, environment } = context;
+  const { panel, connection, notebookPath } = context;
+  const environment = form.environment;
+  if (form.includeEnvironment && environment && panel.model) {
+    // The notebook carries its environment, so the drift notice works offline.
+    recordEnvironment(panel.model, {
+      language: environment.language,
+      requirements: environment.requirements,
+      runtime: environment.runtime,
+      mode: form.captureMode,
+      time: new Date().toISOString()
+    });
+  }
   if (panel.context.isReady && !panel.context.model.readOnly) {
     await panel.context.save();
   }
@@ -355,13 +392,15 @@ async function rememberForm(
   state: IStateDB | null,
   remembered: IRememberedForm,
   typeCode: string,
-  form: ISaveForm
+  form: ISaveForm & { captureSetting: CaptureMode }
 ): Promise<void> {
   const values = { ...(remembered.values ?? {}), [typeCode]: form.values };
   await state?.save(SAVE_FORM_KEY, {
     lastType: typeCode,
     target: form.target,
-    values
+    values,
+    captureMode: form.captureMode,
+    captureSetting: form.captureSetting
   } as unknown as ReadonlyPartialJSONValue);
 }
 
@@ -389,19 +428,11 @@ async function recordSave(
   result: ISaveResult
 ): Promise<void> {
   const { panel, deps, connection } = context;
-  if (!panel.isDisposed && panel.model) {
-    recordUpload(panel.model, {
-      instance: deps.model.instanceOf(connection),
-      connection,
-      permId: result.permId,
-      url: result.url,
-      type: result.type,
-      owner: result.owner.identifier,
-      parents: result.parents,
-      time: new Date().toISOString()
-    });
-    await panel.context.save();
-  }
+  await recordSaveInNotebook(panel, {
+    instance: deps.model.instanceOf(connection),
+    connection,
+    result
+  });
   await deps.fileBrowser?.model.refresh();
 }
 

@@ -7,7 +7,8 @@
  * A search runs everywhere or within the browsed place (then up to
  * SCOPED_LIMIT matches are fetched and filtered here, as openBIS's text
  * search takes no owner); the page sorts by any column; data sets the
- * notebook downloaded with matching checksums are marked.
+ * notebook downloaded with matching checksums are marked. With the data
+ * store mounted, the data sets can be linked instead of copied.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
@@ -56,6 +57,8 @@ export interface IDownloadChoice {
   dataSets: IDataSet[];
   destination: string;
   overwrite: boolean;
+  /** Link each data set into `destination` instead of copying (only with a mount). */
+  link: boolean;
 }
 
 /** Where the table's rows come from. */
@@ -159,6 +162,14 @@ export class DownloadModel {
   get overwrite(): boolean {
     return this._overwrite;
   }
+  /** Whether **Link instead of copy** is offered: the connection's data store is mounted. */
+  get canLink(): boolean {
+    return this._canLink;
+  }
+  /** Whether the data sets are to be linked, not copied (never without a mount). */
+  get link(): boolean {
+    return this._canLink && this._link;
+  }
   /** Whether a request is running. */
   get busy(): boolean {
     return this._busy > 0;
@@ -176,7 +187,8 @@ export class DownloadModel {
     return {
       dataSets: Array.from(this._selected.values()),
       destination: this._destination.trim(),
-      overwrite: this._overwrite
+      overwrite: this._overwrite,
+      link: this.link
     };
   }
 
@@ -505,6 +517,18 @@ export class DownloadModel {
     this._changed.emit();
   }
 
+  /** Offer linking when `mounted` (the connection's mount state as the server reports it). */
+  setCanLink(mounted: boolean): void {
+    this._canLink = mounted;
+    this._changed.emit();
+  }
+
+  setLink(link: boolean): void {
+    this._link = link;
+    this._fields = {};
+    this._changed.emit();
+  }
+
   /** Run a request, showing its failure in the dialog. */
   private async _load(work: () => Promise<void>): Promise<void> {
     this._busy += 1;
@@ -545,6 +569,8 @@ export class DownloadModel {
   private _detailLoading = false;
   private _destination: string;
   private _overwrite = false;
+  private _canLink = false;
+  private _link = false;
   private _busy = 0;
   private _message: string | null = null;
   private _fields: Record<string, string> = {};

@@ -10,13 +10,15 @@
  * chosen, and values move along when the type changes. A notebook saved
  * before must say whether this save is a new version (the previous data set
  * becomes a parent) or a separate data set: never a silent duplicate.
+ * The capture mode (imported or full) can be changed in the form: the
+ * environment is then captured again from the kernel.
  */
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ISignal, Signal } from '@lumino/signaling';
 
 import { getDataSet, search } from '../api';
 import { describeError } from '../errors';
-import { IEnvironment } from '../kernel';
+import { CaptureMode, captureErrorText, IEnvironment } from '../kernel';
 import { IUploadRecord } from '../metadata';
 import { FormValue, propertyKey } from '../properties';
 import {
@@ -58,6 +60,32 @@ export interface ISaveForm {
   previous: string | null;
   /** Required when `previous` is set. */
   saveAs: SaveAs | null;
+  /** How the environment was captured. */
+  captureMode: CaptureMode;
+  /** The environment files' content, as shown in the form (null: none captured). */
+  environment: IEnvironment | null;
+}
+
+/** The capture mode the form remembers, with the setting it was chosen under. */
+export interface IRememberedCapture {
+  captureMode?: CaptureMode;
+  /** The `environmentCapture` setting when the mode was chosen. */
+  captureSetting?: CaptureMode;
+}
+
+/**
+ * The mode the form starts with: the one chosen last time, unless the setting
+ * changed since (then the setting, the user's newer wish).
+ */
+export function initialCaptureMode(
+  setting: CaptureMode,
+  remembered: IRememberedCapture | null | undefined
+): CaptureMode {
+  const mode = remembered?.captureMode;
+  return (mode === 'full' || mode === 'imported') &&
+    remembered?.captureSetting === setting
+    ? mode
+    : setting;
 }
 
 export interface ISaveFormOptions {
@@ -71,6 +99,10 @@ export interface ISaveFormOptions {
   initialTarget: ITarget | null;
   parentCandidates: string[];
   environment: IEnvironment | null;
+  /** The mode `environment` was captured with; default `imported`. */
+  captureMode?: CaptureMode;
+  /** Capture the kernel's environment again, in another mode; absent: the mode cannot change. */
+  recapture?: (mode: CaptureMode) => Promise<IEnvironment>;
   /** Whether "include the environment" starts checked (the setting); default true. */
   includeEnvironment?: boolean;
   /** The openBIS URL of the connection, for links to data sets. */
@@ -133,7 +165,13 @@ export class SaveFormModel {
     const suggestable = !!options.previous || options.parentCandidates.length;
     this._target = suggestable ? null : options.initialTarget;
     this._parents = new Set(options.parentCandidates);
+    // A notebook opened from openBIS continues its data set; after its own save
+    // (a record without `opened`) the user chooses again.
+    this._saveAs = options.previous?.opened ? 'version' : null;
     this._includeEnv = options.includeEnvironment ?? true;
+    this._environment = options.environment;
+    this._captureMode = options.captureMode ?? 'imported';
+    this._shownMode = this._captureMode;
     const folder = notebookPath.includes('/')
       ? notebookPath.slice(0, notebookPath.lastIndexOf('/'))
       : '';
@@ -196,6 +234,27 @@ export class SaveFormModel {
   get includeEnvironment(): boolean {
     return this._includeEnv;
   }
+  /** The captured environment shown and saved (null: none). */
+  get environment(): IEnvironment | null {
+    return this._environment;
+  }
+  get captureMode(): CaptureMode {
+    return this._captureMode;
+  }
+  /** Whether the environment is being captured again. */
+  get capturing(): boolean {
+    return this._capturing !== null;
+  }
+  /** Why the last capture in the form failed, or null. */
+  get captureError(): string | null {
+    return this._captureError;
+  }
+  /** Resolves once no capture is running (the Save button waits for it). */
+  async captured(): Promise<void> {
+    while (this._capturing) {
+      await this._capturing;
+    }
+  }
   get message(): string | null {
     return this._message;
   }
@@ -231,9 +290,11 @@ export class SaveFormModel {
       target: this._target,
       parents,
       files: Array.from(this._files),
-      includeEnvironment: this._includeEnv && this.options.environment !== null,
+      includeEnvironment: this._includeEnv && this._environment !== null,
       previous,
-      saveAs: this._saveAs
+      saveAs: this._saveAs,
+      captureMode: this._captureMode,
+      environment: this._environment
     };
   }
 
@@ -398,6 +459,42 @@ export class SaveFormModel {
     this._changed.emit();
   }
 
+  /**
+   * Capture the environment again in `mode`. The latest choice wins when the
+   * user switches while a capture runs; a failed capture keeps the previous
+   * mode and files and says why.
+   */
+  async setCaptureMode(mode: CaptureMode): Promise<void> {
+    const recapture = this.options.recapture;
+    if (!recapture || mode === this._captureMode) {
+      return;
+    }
+    const request = ++this._captureRequest;
+    this._captureMode = mode;
+    this._captureError = null;
+    const running = recapture(mode).then(
+      env => {
+        if (request === this._captureRequest) {
+          this._environment = env;
+          this._shownMode = mode;
+        }
+      },
+      error => {
+        if (request === this._captureRequest) {
+          this._captureMode = this._shownMode;
+          this._captureError = captureErrorText(error, this.options.trans);
+        }
+      }
+    );
+    this._capturing = running;
+    this._changed.emit();
+    await running;
+    if (request === this._captureRequest) {
+      this._capturing = null;
+      this._changed.emit();
+    }
+  }
+
   /** Name from the title and Kernel from the session, where still empty. */
   private _fillDefaults(): void {
     const values = { ...(this._values[this._type] ?? {}) };
@@ -426,6 +523,13 @@ export class SaveFormModel {
   private _parents: Set<string>;
   private _files = new Set<string>();
   private _includeEnv = true;
+  private _environment: IEnvironment | null;
+  private _captureMode: CaptureMode;
+  /** The mode of the environment shown (the chosen one, unless its capture failed). */
+  private _shownMode: CaptureMode;
+  private _capturing: Promise<void> | null = null;
+  private _captureRequest = 0;
+  private _captureError: string | null = null;
   private _message: string | null = null;
   private _errors: Record<string, string> = {};
   private _saveAs: SaveAs | null = null;

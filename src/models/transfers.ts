@@ -16,7 +16,13 @@ import { ISignal, Signal } from '@lumino/signaling';
 
 import { cancelJob, getJob, listJobs, startDownload, startSave } from '../api';
 import { IBridgeTransfer, IBridgeTransfers } from '../tokens';
-import { IDownloadRequest, IJob, ISaveRequest } from '../types';
+import {
+  IDownloadRequest,
+  IDownloadResult,
+  IJob,
+  ISaveRequest,
+  ISaveResult
+} from '../types';
 
 /** Schema of the server's job progress events (server/job_event_schema.json). */
 export const JOB_EVENT_SCHEMA =
@@ -34,6 +40,27 @@ export interface IFollowOptions {
   /** Start the same transfer again (the flow's own steps); default: none. */
   retry?: () => Promise<void>;
 }
+
+/**
+ * A transfer that succeeded after a retry from the job list, with the
+ * notebook its request named (local to the Jupyter root).
+ */
+export type IRetriedJob =
+  | {
+      kind: 'upload';
+      connection: string;
+      notebookPath: string;
+      result: ISaveResult;
+    }
+  | {
+      kind: 'download';
+      connection: string;
+      notebookPath: string;
+      result: IDownloadResult;
+    };
+
+/** Records a retried transfer in its notebook, as the save and download flows record theirs. */
+export type JobRecorder = (job: IRetriedJob) => Promise<void>;
 
 export interface ITransfersOptions {
   /** The server's event bus; without it the job list is polled. */
@@ -132,6 +159,14 @@ export class TransfersModel implements IBridgeTransfers {
     if (entry && isActive(entry.job)) {
       this._update(entry, await cancelJob(id));
     }
+  }
+
+  /**
+   * Who records a save or download retried from the job list in its notebook
+   * (the side panel sets it; the flows' own retries record themselves).
+   */
+  setJobRecorder(recorder: JobRecorder | null): void {
+    this._jobRecorder = recorder;
   }
 
   /** Start a failed or cancelled transfer again; it is replaced by the new job. */
@@ -385,8 +420,48 @@ export class TransfersModel implements IBridgeTransfers {
       this.follow(again, {
         title: this._titleOf(again),
         retry: this._retryOf(again) ?? undefined
-      }).catch(error => console.warn('openBIS bridge: lost a transfer', error));
+      })
+        .then(finished => this._recordRetried(finished, body))
+        .catch(error => console.warn('openBIS bridge: lost a transfer', error));
     };
+  }
+
+  /**
+   * A retried save or download that succeeded is recorded in the notebook its
+   * request names, like the flows record theirs (a download without a
+   * notebook has nowhere to be recorded).
+   */
+  private async _recordRetried(
+    finished: IJob,
+    body: Record<string, unknown>
+  ): Promise<void> {
+    const notebookPath = body.notebookPath;
+    if (
+      !this._jobRecorder ||
+      finished.state !== 'succeeded' ||
+      !finished.result ||
+      typeof notebookPath !== 'string'
+    ) {
+      return;
+    }
+    const { connection } = finished;
+    if (finished.kind === 'upload') {
+      const result = finished.result as ISaveResult;
+      await this._jobRecorder({
+        kind: 'upload',
+        connection,
+        notebookPath,
+        result
+      });
+    } else if (finished.kind === 'download') {
+      const result = finished.result as IDownloadResult;
+      await this._jobRecorder({
+        kind: 'download',
+        connection,
+        notebookPath,
+        result
+      });
+    }
   }
 
   private _entries = new Map<string, IEntry>();
@@ -394,6 +469,7 @@ export class TransfersModel implements IBridgeTransfers {
   private _forgotten = new Set<string>();
   private _discovering = new Set<string>();
   private _disposed = false;
+  private _jobRecorder: JobRecorder | null = null;
   private _events: Event.IManager | null;
   private _poll: Poll;
   private _changed = new Signal<this, ITransfer | null>(this);

@@ -15,7 +15,10 @@ import { kindName } from './TreeView';
 
 /** What the pane's buttons do; each is enabled only where it applies. */
 export interface IDetailsActions {
-  download(node: ITreeNode): void;
+  /** Download, or with `link` link it from the mounted data store instead. */
+  download(node: ITreeNode, link: boolean): void;
+  /** Whether **Link instead of copy** applies: a data set, its data store mounted. */
+  canLink(node: ITreeNode): boolean;
   insertCode(node: ITreeNode): void;
   /** Whether there is a notebook to insert code into. */
   canInsert(): boolean;
@@ -26,6 +29,8 @@ export interface IDetailsActions {
   setSaveTarget(node: ITreeNode): void;
   /** Execute a saved notebook (an ANALYSIS_NOTEBOOK data set) again and compare. */
   rerun(node: ITreeNode): void;
+  /** Open a saved notebook from `openbis/<permId>/` (docs/open.md). */
+  openNotebook?(node: ITreeNode): void;
 }
 
 export interface IDetailsSource {
@@ -176,14 +181,7 @@ export class DetailsView extends ReactWidget {
         role="toolbar"
         aria-label={trans.__('Actions')}
       >
-        <button
-          className="jp-mod-styled jp-mod-accept"
-          disabled={!dataSet}
-          title={trans.__('Download next to the current notebook')}
-          onClick={() => actions.download(node)}
-        >
-          {trans.__('Download')}
-        </button>
+        {this._renderDownload(node, !!dataSet)}
         <button
           className="jp-mod-styled"
           disabled={!dataSet || !actions.canInsert()}
@@ -223,6 +221,7 @@ export class DetailsView extends ReactWidget {
         >
           {trans.__('Set as save target')}
         </button>
+        {this._renderOpen(node)}
         {isSavedNotebook(node) ? (
           <button
             className="jp-mod-styled"
@@ -238,7 +237,79 @@ export class DetailsView extends ReactWidget {
     );
   }
 
+  /** Download, or Link with the box checked (offered only while the data store is mounted). */
+  private _renderDownload(node: ITreeNode, enabled: boolean): JSX.Element {
+    const trans = this._trans;
+    const actions = this._actions;
+    const canLink = actions.canLink(node);
+    const link = canLink && this._link;
+    return (
+      <>
+        <button
+          className="jp-mod-styled jp-mod-accept"
+          disabled={!enabled}
+          title={
+            link
+              ? trans.__(
+                  'Link next to the current notebook to the mounted data store (nothing is copied)'
+                )
+              : trans.__('Download next to the current notebook')
+          }
+          onClick={() => actions.download(node, link)}
+        >
+          {link ? trans.__('Link') : trans.__('Download')}
+        </button>
+        {canLink ? this._renderLinkOption() : null}
+      </>
+    );
+  }
+
+  /** Shown only while the data store is mounted (as in the Download dialog). */
+  private _renderLinkOption(): JSX.Element {
+    const trans = this._trans;
+    return (
+      <label
+        className="jp-OpenbisBridge-checkboxField"
+        title={trans.__(
+          'Link the data set to its folder in the mounted data store instead of downloading it'
+        )}
+      >
+        <input
+          type="checkbox"
+          checked={this._link}
+          onChange={e => {
+            this._link = e.target.checked;
+            this.update();
+          }}
+        />
+        {trans.__('Link instead of copy')}
+      </label>
+    );
+  }
+
+  /** Open a saved notebook from openbis/<permId>/ (docs/open.md). */
+  private _renderOpen(node: ITreeNode): JSX.Element | null {
+    const open = this._actions.openNotebook;
+    if (!isSavedNotebook(node) || !open) {
+      return null;
+    }
+    return (
+      <button
+        className="jp-mod-styled"
+        title={this._trans.__(
+          'Open this notebook from openbis/<permId>/ with its environment files'
+        )}
+        onClick={() => open(node)}
+      >
+        {this._trans.__('Open')}
+      </button>
+    );
+  }
+
   private _onChanged(): void {
     this.update();
   }
+
+  /** The checkbox's state, kept while the selection moves. */
+  private _link = false;
 }

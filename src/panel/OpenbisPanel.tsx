@@ -11,6 +11,7 @@ import { Message } from '@lumino/messaging';
 import { Panel, SplitPanel } from '@lumino/widgets';
 
 import { openbisIcon } from '../icons';
+import { isMounted } from '../linkInsteadOfCopy';
 import { ITreeNode, TreeModel } from '../models/tree';
 import { CommandIDs, IOpenBISBridge } from '../tokens';
 import { DetailsView, IDetailsActions } from './DetailsView';
@@ -55,6 +56,7 @@ export class OpenbisPanel extends Panel {
     );
     this._treeView.id = `${PANEL_ID}-tree`;
     const details = new DetailsView(this.tree, this._actions(), trans);
+    this._details = details;
     const split = new SplitPanel({ orientation: 'vertical', spacing: 4 });
     split.addClass('jp-OpenbisBridge-panelSplit');
     split.addWidget(this._treeView);
@@ -122,20 +124,29 @@ export class OpenbisPanel extends Panel {
       this._browsing = name;
       void this.tree.setConnection(name);
     }
+    this._details.update(); // a mount or unmount changes what Download offers
   }
 
   private _actions(): IDetailsActions {
     const { bridge, commands, trans } = this._options;
     const connection = () => this.tree.connection ?? undefined;
     return {
-      download: node => {
+      download: (node, link) => {
         const permId = dataSetOf(node);
         if (permId) {
           void bridge.download([permId], {
             connection: connection(),
-            files: node.kind === 'file' ? [node.key] : undefined
+            files: node.kind === 'file' ? [node.key] : undefined,
+            link: link && node.kind === 'dataSet'
           });
         }
+      },
+      canLink: node => {
+        const name = this.tree.connection;
+        return (
+          node.kind === 'dataSet' &&
+          isMounted(bridge.connections.connections.find(c => c.name === name))
+        );
       },
       insertCode: node => {
         const permId = dataSetOf(node);
@@ -158,6 +169,15 @@ export class OpenbisPanel extends Panel {
           void commands.execute(CommandIDs.setSaveTarget, {
             kind: node.kind,
             identifier
+          });
+        }
+      },
+      openNotebook: node => {
+        const permId = dataSetOf(node);
+        if (permId) {
+          void commands.execute(CommandIDs.openNotebook, {
+            permId,
+            connection: connection() ?? null
           });
         }
       },
@@ -203,6 +223,7 @@ export class OpenbisPanel extends Panel {
   }
 
   private _treeView: TreeView;
+  private _details: DetailsView;
   private _shown = false;
   private _browsing: string | null = null;
 }

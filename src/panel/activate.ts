@@ -12,6 +12,7 @@ import { PromiseDelegate } from '@lumino/coreutils';
 
 import { Bridge } from '../bridge';
 import { openbisIcon } from '../icons';
+import { retriedJobRecorder } from '../retriedJobs';
 import { CommandIDs, IOpenBISBridge, PACKAGE_NAME } from '../tokens';
 import { DataSetDropTargets, IDraggedDataSet } from './dragdrop';
 import { OpenbisPanel } from './OpenbisPanel';
@@ -54,6 +55,14 @@ export function activatePanel(
   });
   if (bridge instanceof Bridge) {
     bridge.setPanel(panel);
+    // Retry in the transfers view: a save or download is recorded in its notebook as the flows do.
+    bridge.transfers.setJobRecorder(
+      retriedJobRecorder({
+        contents: app.serviceManager.contents,
+        instanceOf: name => bridge.connections.instanceOf(name),
+        openNotebook: path => openNotebook(app, services.notebooks, path)
+      })
+    );
   }
   acceptDrops(app, bridge, services);
   services.statusBar?.registerStatusItem(`${PACKAGE_NAME}:transfers`, {
@@ -66,6 +75,19 @@ export function activatePanel(
     activeStateChanged: bridge.transfers.activity
   });
   return panel;
+}
+
+/** The open notebook whose file is `path` (local to the Jupyter root), if any. */
+function openNotebook(
+  app: JupyterFrontEnd,
+  notebooks: INotebookTracker | null | undefined,
+  path: string
+): NotebookPanel | null {
+  const contents = app.serviceManager.contents;
+  return (
+    notebooks?.find(panel => contents.localPath(panel.context.path) === path) ??
+    null
+  );
 }
 
 /** Data sets dragged from the tree download into a folder or become code in a notebook. */

@@ -1,28 +1,45 @@
 /**
- * Start a re-run job and follow it in a notification (the current phase, a
- * Cancel action) until it ends: long polls, so the server answers as soon as
- * the job changes state.
+ * Start a job and follow it in a notification (its current step, a Cancel
+ * action) until it ends: long polls, so the server answers as soon as the
+ * job changes state. The re-run and the Open Notebook command use it.
  */
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
 
 import { cancelJob, getJob } from '../api';
 import { describeError } from '../errors';
+import { formatBytes } from '../format';
 import { IJob } from '../types';
 import { startRerun } from './api';
 import { IRerunReport, IRerunRequest } from './types';
 
 const POLL_SECONDS = 10;
 
-export async function runAndFollow(
-  connection: string,
-  request: IRerunRequest,
+export interface IFollowOptions<R> {
+  /** e.g. "Re-running 2026…-42" */
+  title: string;
+  /** The Cancel action's tooltip. */
+  cancelCaption: string;
+  start: () => Promise<IJob<R>>;
+}
+
+/** "title: current step (3.1 MB of 12 MB)" */
+export function progressMessage(job: IJob, title: string): string {
+  const bytes =
+    job.bytesTotal && job.bytesTotal > 0
+      ? ` (${formatBytes(job.bytesDone)} / ${formatBytes(job.bytesTotal)})`
+      : '';
+  return job.currentFile ? `${title}: ${job.currentFile}${bytes}` : title;
+}
+
+export async function followJob<R>(
+  options: IFollowOptions<R>,
   trans: TranslationBundle
-): Promise<IJob<IRerunReport> | null> {
-  const title = trans.__('Re-running %1', request.permId);
-  let job: IJob<IRerunReport>;
+): Promise<IJob<R> | null> {
+  const { title } = options;
+  let job: IJob<R>;
   try {
-    job = await startRerun(connection, request);
+    job = await options.start();
   } catch (error) {
     Notification.error(describeError(error, trans).message, {
       autoClose: false
@@ -34,7 +51,7 @@ export async function runAndFollow(
     actions: [
       {
         label: trans.__('Cancel'),
-        caption: trans.__('Stop this re-run'),
+        caption: options.cancelCaption,
         callback: event => {
           event.preventDefault();
           void cancelJob(job.id).catch(error =>
@@ -49,10 +66,10 @@ export async function runAndFollow(
     ]
   });
   while (job.state === 'queued' || job.state === 'running') {
-    job = await getJob<IRerunReport>(job.id, POLL_SECONDS);
+    job = await getJob<R>(job.id, POLL_SECONDS);
     Notification.update({
       id,
-      message: job.currentFile ? `${title}: ${job.currentFile}` : title,
+      message: progressMessage(job, title),
       type: 'in-progress'
     });
   }
@@ -70,4 +87,19 @@ export async function runAndFollow(
     });
   }
   return job;
+}
+
+export function runAndFollow(
+  connection: string,
+  request: IRerunRequest,
+  trans: TranslationBundle
+): Promise<IJob<IRerunReport> | null> {
+  return followJob(
+    {
+      title: trans.__('Re-running %1', request.permId),
+      cancelCaption: trans.__('Stop this re-run'),
+      start: () => startRerun(connection, request)
+    },
+    trans
+  );
 }

@@ -15,6 +15,7 @@ import {
   ReactWidget,
   showDialog
 } from '@jupyterlab/apputils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import {
   ITranslator,
   nullTranslator,
@@ -25,10 +26,27 @@ import * as React from 'react';
 import { CommandIDs, IOpenBISBridge, PACKAGE_NAME } from '../tokens';
 import { runAndFollow } from './follow';
 import { ReportView } from './ReportView';
-import { IRerunReport } from './types';
+import { IRerunReport, IRerunRequest } from './types';
 
 export const RERUN_COMMAND = CommandIDs.rerun;
 const PERM_ID = /^\d{1,30}-\d{1,10}$/;
+const INSTALLERS = ['auto', 'uv', 'pip'];
+
+/** How the server builds the environment (schema/rerun.json; the command's args win). */
+function environmentOptions(
+  settings: ISettingRegistry.ISettings | null,
+  args: Record<string, unknown>
+): Omit<IRerunRequest, 'permId'> {
+  const read = (key: string) => args[key] ?? settings?.composite[key];
+  const reuse = read('reuseSitePackages');
+  const installer = read('installer');
+  return {
+    reuseSitePackages: reuse === true,
+    installer: INSTALLERS.includes(installer as string)
+      ? (installer as IRerunRequest['installer'])
+      : 'auto'
+  };
+}
 
 async function askPermId(trans: TranslationBundle): Promise<string | null> {
   const answer = await InputDialog.getText({
@@ -76,16 +94,24 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
     'Re-run a notebook saved in openBIS in its recorded environment and compare the outputs.',
   autoStart: true,
   requires: [IOpenBISBridge],
-  optional: [ICommandPalette, ITranslator],
+  optional: [ICommandPalette, ITranslator, ISettingRegistry],
   activate: (
     app: JupyterFrontEnd,
     bridge: IOpenBISBridge,
     palette: ICommandPalette | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    settingRegistry: ISettingRegistry | null
   ): void => {
     const trans = (translator ?? nullTranslator).load(
       'jupyterlab_openbis_bridge'
     );
+    let settings: ISettingRegistry.ISettings | null = null;
+    void settingRegistry
+      ?.load(rerunPlugin.id)
+      .then(loaded => (settings = loaded))
+      .catch(error =>
+        console.warn('openBIS bridge: re-run settings not loaded', error)
+      );
     app.commands.addCommand(RERUN_COMMAND, {
       label: trans.__('Re-run from openBIS…'),
       caption: trans.__(
@@ -104,7 +130,11 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
         if (!permId) {
           return;
         }
-        const job = await runAndFollow(connection, { permId }, trans);
+        const job = await runAndFollow(
+          connection,
+          { permId, ...environmentOptions(settings, args) },
+          trans
+        );
         if (job?.state === 'succeeded' && job.result) {
           await showReport(app, job.result, trans);
         }

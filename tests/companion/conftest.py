@@ -15,7 +15,7 @@ import requests
 
 from openbis_sandbox.testing import RunningSandbox, pybis_client
 
-from .support import ADMIN_FAULTS, CONNECTION
+from .support import ADMIN_FAULTS, CONNECTION, OUTSIDE_SECRET
 
 
 @pytest.fixture
@@ -168,3 +168,13 @@ def sandbox_admin(sandbox: RunningSandbox):
 def captured_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     caplog.set_level(logging.DEBUG)
     return caplog
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder outside the Jupyter root holding ``secret.txt`` (``OUTSIDE_SECRET``): the
+    target the symlink tests point links at."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.txt").write_text(OUTSIDE_SECRET)
+    return folder

@@ -6,6 +6,7 @@ from pathlib import Path
 
 CONNECTION = "sandbox"
 ADMIN_FAULTS = "/sandbox/admin/faults"
+OUTSIDE_SECRET = "outside-secret-7f3a"  # in the ``outside`` fixture's secret.txt
 
 
 def all_text_under(folder: Path) -> str:
@@ -15,3 +16,8 @@ def all_text_under(folder: Path) -> str:
         if path.is_file():
             chunks.append(path.read_bytes().decode("utf-8", "replace"))
     return "\n".join(chunks)
+
+
+def listing(folder: Path) -> list[str]:
+    """Every path under ``folder``, relative and sorted (to see that nothing changed)."""
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))

@@ -14,16 +14,9 @@ import pytest
 
 from jupyterlab_openbis_bridge.server import envfiles
 
-SECRET = "outside-secret-5c1e"
+from .support import OUTSIDE_SECRET, listing
+
 NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-
-
-@pytest.fixture
-def outside(tmp_path: Path) -> Path:
-    folder = tmp_path / "outside"
-    folder.mkdir()
-    (folder / "secret.txt").write_text(SECRET)
-    return folder
 
 
 @pytest.fixture
@@ -32,10 +25,6 @@ def notebook_folder(jp_root_dir: Path) -> Path:
     folder.mkdir()
     (folder / "nb.ipynb").write_text(NOTEBOOK)
     return folder
-
-
-def listing(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
 
 
 def leftovers(root: Path) -> list[str]:
@@ -59,7 +48,7 @@ async def test_folder_swapped_for_a_link_while_written_is_not_written_through(
     )
     assert calls == ["x/requirements.txt"]  # the hold point was reached
     assert listing(outside) == before  # nothing appeared (or changed) outside the root
-    assert (outside / "secret.txt").read_text() == SECRET
+    assert (outside / "secret.txt").read_text() == OUTSIDE_SECRET
     assert reply.code == 409, reply.text
     assert reply.body["reason"] == "conflict" and "notebookPath" in reply.body["fields"]
     assert not (jp_root_dir / "moved" / "requirements.txt").exists()
@@ -78,7 +67,7 @@ async def test_file_swapped_for_a_link_while_written_is_replaced_not_followed(
     )
     assert reply.code == 200, reply.text
     assert reply.body == {"written": ["x/runtime.txt"]}
-    assert (outside / "secret.txt").read_text() == SECRET
+    assert (outside / "secret.txt").read_text() == OUTSIDE_SECRET
     assert listing(outside) == ["secret.txt"]
     target = notebook_folder / "runtime.txt"
     assert not target.is_symlink() and target.read_text() == "python-3.12\n"

@@ -305,6 +305,14 @@ CORPUS: list[tuple[str, str, str, object, dict, set[int]]] = [
         {400},
     ),
     ("dl-home", "POST", f"{C}/downloads", {"permIds": [PERM], "destination": "~/x"}, {}, {400}),
+    (
+        "dl-notebook-escapes-beside-destination",
+        "POST",
+        f"{C}/downloads",
+        {"permIds": [PERM], "destination": "data", "notebookPath": "../x.ipynb"},
+        {},
+        {400},
+    ),
     ("dl-blank", "POST", f"{C}/downloads", {"permIds": [PERM], "destination": " "}, {}, {400}),
     (
         "dl-blank-segment",

@@ -8,30 +8,14 @@ import json
 import os
 from pathlib import Path
 
-import pytest
-
 from openbis_sandbox.testing import pybis_client
 
-from .support import CONNECTION
+from .support import CONNECTION, OUTSIDE_SECRET, listing
 
 BASE = f"connections/{CONNECTION}"
 CSV = "20250123080000000-19"  # RAW_DATA, original/data.csv (372 bytes)
 EXPERIMENT = "/LAB/PROJ1/EXP1"
-SECRET = "outside-secret-7f3a"
 NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
-
-
-@pytest.fixture
-def outside(tmp_path: Path) -> Path:
-    """A folder outside the Jupyter root holding a secret file."""
-    folder = tmp_path / "outside"
-    folder.mkdir()
-    (folder / "secret.txt").write_text(SECRET)
-    return folder
-
-
-def listing(folder: Path) -> list[str]:
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*"))
 
 
 def parts_under(root: Path) -> list[Path]:
@@ -54,7 +38,7 @@ async def test_env_file_linking_outside_the_root_is_refused(
     )
     assert reply.code == 403, reply.text
     assert reply.body["reason"] == "forbidden" and "includeEnvironment" in reply.body["fields"]
-    assert SECRET not in reply.text
+    assert OUTSIDE_SECRET not in reply.text
     assert pybis_client(sandbox).get_datasets(count=1).totalCount == before
     # Without the environment files the notebook itself may be saved.
     without = await api(
@@ -202,4 +186,4 @@ async def test_env_files_are_not_written_through_a_link(api, jp_root_dir, outsid
         assert reply.code == 403, reply.text
         assert reply.body["reason"] == "forbidden"
     assert other.read_text() == "keep me"
-    assert (outside / "secret.txt").read_text() == SECRET
+    assert (outside / "secret.txt").read_text() == OUTSIDE_SECRET

@@ -10,7 +10,7 @@ import pytest
 from jupyterlab_openbis_bridge.cli.common import CliError
 from jupyterlab_openbis_bridge.cli.sources import ProfileFile
 from jupyterlab_openbis_bridge.profiles import Profile, load_profile_file, save_profile_file
-from jupyterlab_openbis_bridge.server import connections
+from jupyterlab_openbis_bridge.server import profile_file
 from jupyterlab_openbis_bridge.server.connections import ConnectionRegistry
 
 BARRIER_TIMEOUT_S = 2.0  # only reached with the lock, where the second writer cannot arrive
@@ -24,7 +24,7 @@ def racing_writes(monkeypatch: pytest.MonkeyPatch, writers: int) -> threading.Ba
     barrier breaks and each write goes ahead alone.
     """
     barrier = threading.Barrier(writers)
-    real_save = connections.save_profile_file
+    real_save = profile_file.save_profile_file
 
     def save_when_all_have_read(path: Path, profiles) -> None:
         try:
@@ -33,7 +33,7 @@ def racing_writes(monkeypatch: pytest.MonkeyPatch, writers: int) -> threading.Ba
             pass
         real_save(path, profiles)
 
-    monkeypatch.setattr(connections, "save_profile_file", save_when_all_have_read)
+    monkeypatch.setattr(profile_file, "save_profile_file", save_when_all_have_read)
     return barrier
 
 

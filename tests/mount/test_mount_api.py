@@ -76,6 +76,10 @@ async def test_mount_read_link_and_unmount_on_logout(api, logged_in, sandbox, jp
     assert AWKWARD_PASSWORD not in reply.text
     status = await api("GET", f"connections/{CONNECTION}", params={"live": "0"})
     assert status.body["mounted"] is True and status.body["mountPath"] == MOUNT_PATH
+    for live in ("0", "1"):  # the list the frontend reloads after a mount says so too
+        listed = await api("GET", "connections", params={"live": live})
+        entry = next(c for c in listed.body["connections"] if c["name"] == CONNECTION)
+        assert entry["mounted"] is True and entry["mountPath"] == MOUNT_PATH, live
 
     mounted = jp_root_dir / MOUNT_PATH / CSV_EXPERIMENT.strip("/") / CSV_DATA_SET
     expected = stored_file(sandbox, CSV_DATA_SET, CSV_IN_DATA_SET)

@@ -6,74 +6,19 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 
-import { bridgeLogin } from './helpers';
+import {
+  bridgeLogin,
+  DRAGGED_DATA_SET,
+  dragTo as drag,
+  expandToDataSet,
+  PANEL,
+  permIdOf
+} from './helpers';
 
-const PANEL = '#jp-OpenbisBridge-panel';
-const DATA_SET = 'Absorbance run 1';
-
-async function permIdOf(
-  page: IJupyterLabPageFixture,
-  text: string
-): Promise<string> {
-  const found = await page.request.get(
-    `/openbis-bridge/connections/sandbox/search?q=${encodeURIComponent(text)}&kinds=dataSet`
-  );
-  expect(found.ok()).toBe(true);
-  return (await found.json()).results.dataSet.items[0].permId;
-}
-
-function row(
-  page: IJupyterLabPageFixture,
-  kind: string,
-  text: string
-): Locator {
-  return page.locator(`${PANEL} [role="treeitem"][data-kind="${kind}"]`, {
-    hasText: text
-  });
-}
-
-/** Open the panel and expand LAB → PROJ1 → EXP1 by clicking; the data set row. */
+/** Open the panel from the View menu and expand LAB → PROJ1 → EXP1; the data set row. */
 async function showDataSet(page: IJupyterLabPageFixture): Promise<Locator> {
   await page.menu.clickMenuItem('View>openBIS Panel');
-  await expect(
-    page.locator(`${PANEL} [data-status="connected"]`)
-  ).toBeVisible();
-  for (const [kind, text] of [
-    ['space', 'LAB'],
-    ['project', 'PROJ1'],
-    ['experiment', 'EXP1']
-  ]) {
-    const node = row(page, kind, text).first();
-    await node.locator('.jp-OpenbisBridge-twisty').click();
-    await expect(node).toHaveAttribute('aria-expanded', 'true');
-  }
-  const dataSet = row(page, 'dataSet', DATA_SET);
-  await expect(dataSet).toBeVisible();
-  return dataSet;
-}
-
-/**
- * Drag `source` onto `target` with the mouse, as a person would: press, move
- * past the drag threshold, move over the target in steps, release.
- */
-async function drag(
-  page: IJupyterLabPageFixture,
-  source: Locator,
-  target: Locator
-): Promise<void> {
-  const from = (await source.boundingBox())!;
-  await page.mouse.move(from.x + 20, from.y + from.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 40, from.y + from.height / 2 + 10, {
-    steps: 4
-  });
-  const to = (await target.boundingBox())!;
-  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, {
-    steps: 10
-  });
-  await expect(page.locator('.jp-OpenbisBridge-dropTarget')).toHaveCount(1);
-  await page.mouse.up();
-  await expect(page.locator('.jp-OpenbisBridge-dropTarget')).toHaveCount(0);
+  return expandToDataSet(page);
 }
 
 test.describe('Drag and drop from the openBIS panel', () => {
@@ -85,7 +30,7 @@ test.describe('Drag and drop from the openBIS panel', () => {
     page,
     tmpPath
   }) => {
-    const permId = await permIdOf(page, DATA_SET);
+    const permId = await permIdOf(page, DRAGGED_DATA_SET);
     await page.contents.createDirectory(`${tmpPath}/dropzone`);
     const dataSet = await showDataSet(page);
     // The panel goes to the right side bar, so the file browser can show beside it.
@@ -122,7 +67,7 @@ test.describe('Drag and drop from the openBIS panel', () => {
   test('a data set dropped on a notebook cell inserts the loading code below it', async ({
     page
   }) => {
-    const permId = await permIdOf(page, DATA_SET);
+    const permId = await permIdOf(page, DRAGGED_DATA_SET);
     await page.notebook.createNew('drop.ipynb');
     await page.notebook.setCell(0, 'code', 'a = 1');
     await page.notebook.addCell('code', 'b = 2');

@@ -5,55 +5,16 @@
  * schema declares.
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
-import { Locator, TestInfo } from '@playwright/test';
+import { TestInfo } from '@playwright/test';
 
-import { bridgeLogin } from './helpers';
-
-const PANEL = '#jp-OpenbisBridge-panel';
-
-function tree(page: IJupyterLabPageFixture): Locator {
-  return page.locator(`${PANEL} [role="tree"]`);
-}
-
-function focusedRow(page: IJupyterLabPageFixture): Locator {
-  return page.locator(`${PANEL} [role="treeitem"].jp-mod-focused`);
-}
-
-/** Press Down until the focused row contains `text` (keyboard only). */
-async function moveTo(
-  page: IJupyterLabPageFixture,
-  text: string
-): Promise<void> {
-  for (let i = 0; i < 40; i++) {
-    await expect(focusedRow(page)).toHaveCount(1);
-    if (((await focusedRow(page).textContent()) ?? '').includes(text)) {
-      return;
-    }
-    const before = await tree(page).getAttribute('aria-activedescendant');
-    await page.keyboard.press('ArrowDown');
-    await expect(tree(page)).not.toHaveAttribute(
-      'aria-activedescendant',
-      before ?? ''
-    );
-  }
-  throw new Error(`no row with "${text}" reached by ArrowDown`);
-}
-
-/** Right on a closed node expands it; a second Right goes to its first child. */
-async function expandAndEnter(page: IJupyterLabPageFixture): Promise<void> {
-  const row = focusedRow(page);
-  const id = await row.getAttribute('id');
-  await page.keyboard.press('ArrowRight');
-  const opened = page.locator(`#${id}`);
-  await expect(opened).toHaveAttribute('aria-expanded', 'true');
-  await expect(opened).not.toHaveAttribute('aria-busy', 'true');
-  await page.keyboard.press('ArrowRight');
-  await expect(tree(page)).not.toHaveAttribute('aria-activedescendant', id!);
-  await expect(focusedRow(page)).toHaveAttribute(
-    'aria-level',
-    String(Number(await opened.getAttribute('aria-level')) + 1)
-  );
-}
+import {
+  bridgeLogin,
+  expandAndEnter,
+  focusedRow,
+  moveTo,
+  PANEL,
+  panelTree as tree
+} from './helpers';
 
 async function screenshotPanel(
   page: IJupyterLabPageFixture,

@@ -59,6 +59,23 @@ test.describe('Save to openBIS', () => {
       })
     ).toContainText('python-3.');
 
+    // Capture mode: "imported" by default; "full" (chosen by keyboard) pins more.
+    const requirements = dialog.getByLabel('requirements.txt', { exact: true });
+    const pinCount = (text: string) =>
+      text.split('\n').filter(line => /^[^#\s].*==/.test(line)).length;
+    const imported = dialog.getByRole('radio', { name: 'Imported' });
+    await expect(imported).toBeChecked();
+    const importedPins = pinCount(await requirements.innerText());
+    await imported.focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(dialog.getByRole('radio', { name: 'Full' })).toBeChecked();
+    await expect
+      .poll(async () => pinCount(await requirements.innerText()), {
+        timeout: 60000
+      })
+      .toBeGreaterThan(importedPins);
+    const fullText = await requirements.innerText();
+
     // Target by search.
     const targetSearch = dialog.getByLabel(
       'Find the experiment or sample (text, code, identifier or permId)'
@@ -109,6 +126,13 @@ test.describe('Save to openBIS', () => {
     );
     expect(uploads).toHaveLength(1);
     const permId: string = uploads[0].permId;
+    const recorded = await page.evaluate(
+      () =>
+        (window as any).jupyterapp.shell.currentWidget.model.getMetadata(
+          'openbis'
+        ).environment
+    );
+    expect(recorded.mode).toBe('full');
     // Uploaded from a per-save folder: nothing is written beside the notebook.
     expect(await page.contents.fileExists(`${tmpPath}/requirements.txt`)).toBe(
       false
@@ -133,6 +157,16 @@ print(json.dumps({"type": ds.type.code, "props": props, "parents": list(ds.paren
     expect(names).toEqual(
       expect.arrayContaining(['save.ipynb', 'requirements.txt', 'runtime.txt'])
     );
+    const savedRequirements = pybis<string>(`
+import pathlib, tempfile
+ds = o.get_dataset(${JSON.stringify(permId)})
+path = [f for f in ds.file_list if f.endswith("/requirements.txt")][0]
+folder = tempfile.mkdtemp()
+ds.download(files=[path], destination=folder, create_default_folders=False, wait_until_finished=True)
+print(json.dumps(next(pathlib.Path(folder).rglob("requirements.txt")).read_text()))
+`);
+    expect(pinCount(savedRequirements)).toBeGreaterThan(importedPins);
+    expect(savedRequirements.trim()).toBe(fullText.trim());
   });
 });
 

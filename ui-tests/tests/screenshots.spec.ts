@@ -151,8 +151,10 @@ test.describe('Screenshots', () => {
     await page.notebook.createNew('shots-save.ipynb');
     await toolbarButton(page, 'openbis-save').click();
     const dialog = page.locator('.jp-Dialog');
+    // The dialog opens once the new kernel has answered the environment capture.
     await expect(dialog.getByLabel('Data set type')).toHaveValue(
-      'ANALYSIS_NOTEBOOK'
+      'ANALYSIS_NOTEBOOK',
+      { timeout: 60000 }
     );
     await expect(
       dialog.locator('.jp-OpenbisBridge-section', {

@@ -26,6 +26,8 @@ from .model import RerunFailed
 
 PHASE = "fetch"
 DEFAULT_FOLDER = "data"
+# The folder name repeated below the work folder when records step up from the notebook's.
+NOTEBOOK_FOLDER = "notebook"
 
 
 @dataclass
@@ -82,7 +84,7 @@ def plan_layout(workdir: Path, notebook: Mapping[str, Any], inputs: list[str]) -
             if isinstance(f, Mapping)
         )
     depth = max((_depth(t) for t in targets.values()), default=0)
-    folder = workdir.joinpath(*(["notebook"] * depth)) if depth else workdir
+    folder = workdir.joinpath(*([NOTEBOOK_FOLDER] * depth)) if depth else workdir
     return Layout(folder, targets, keep, notes)
 
 
@@ -101,16 +103,31 @@ def _check_inside(real_workdir: str, folder: Path, perm_id: str) -> None:
         raise RerunFailed(PHASE, f"{perm_id}: a recorded path leads outside the work folder")
 
 
-def place_files(downloaded: Path, layout: Layout, perm_id: str, workdir: Path) -> int:
-    """Move a downloaded data set (``downloaded/<openBIS paths>``) into place; returns files."""
+def placements(
+    downloaded: Path, layout: Layout, perm_id: str, workdir: Path
+) -> list[tuple[Path, PurePosixPath]]:
+    """Each downloaded file of ``perm_id`` (``downloaded/<openBIS paths>``) and its place,
+    relative to ``workdir``; a place that leads outside the work folder is refused."""
     target = layout.notebook_folder.joinpath(*layout.targets[perm_id].parts)
-    real_workdir = os.path.realpath(workdir)
-    moved = 0
+    found = []
     for source in sorted(p for p in downloaded.rglob("*") if p.is_file()):
         relative = PurePosixPath(source.relative_to(downloaded).as_posix())
         if not layout.keep_original.get(perm_id) and relative.parts[:1] == ("original",):
             relative = PurePosixPath(*relative.parts[1:]) if len(relative.parts) > 1 else relative
-        final = Path(os.path.normpath(target.joinpath(*relative.parts)))
+        final = os.path.normpath(target.joinpath(*relative.parts))
+        place = PurePosixPath(os.path.relpath(final, workdir).replace(os.sep, "/"))
+        if place.is_absolute() or place.parts[:1] in (("..",), (".",)):
+            raise RerunFailed(PHASE, f"{perm_id}: a recorded path leads outside the work folder")
+        found.append((source, place))
+    return found
+
+
+def place_files(downloaded: Path, layout: Layout, perm_id: str, workdir: Path) -> int:
+    """Move a downloaded data set (``downloaded/<openBIS paths>``) into place; returns files."""
+    real_workdir = os.path.realpath(workdir)
+    moved = 0
+    for source, place in placements(downloaded, layout, perm_id, workdir):
+        final = workdir.joinpath(*place.parts)
         _check_inside(real_workdir, final.parent, perm_id)  # before anything is created
         final.parent.mkdir(parents=True, exist_ok=True)
         _check_inside(real_workdir, Path(os.path.realpath(final.parent)), perm_id)

@@ -19,6 +19,7 @@ from .connections import ConnectionRegistry
 from .handlers import ROUTE_PREFIX, build_routes
 from .kernel_session import register_event_schema
 from .mount_handlers import build_mount_routes
+from .open_handlers import build_open_routes
 from .rerun_handlers import build_rerun_routes
 from .service import BridgeService
 from .settings import BridgeSettings, hub_login_url
@@ -208,6 +209,7 @@ class OpenBISBridge(ExtensionApp):
     def initialize_handlers(self) -> None:
         self.handlers.extend(build_mount_routes(self))  # before build_routes' catch-all
         self.handlers.extend(build_rerun_routes(self))
+        self.handlers.extend(build_open_routes(self))
         self.handlers.extend(build_routes(self))
         register_event_schema(self.serverapp.event_logger)  # before frontends subscribe
         self.service.jobs.publish_to(self.serverapp.event_logger)  # transfer progress

@@ -5,10 +5,11 @@ worker pool. Each connection has its own lock around its ``BridgeOpenbis``
 (pybis keeps caches and the token on the instance and is not thread-safe);
 the lock is per connection so a hung instance never blocks the others.
 
-The profile file is shared with ``jupyter openbis``: the registry picks up
-edits made there whenever the file changed (a ``stat`` per lookup), and every
-change re-reads the file and writes back *that* content with the one change
-applied, so edits from the CLI and from the UI never overwrite each other.
+The profile file is shared with ``jupyter openbis`` (``profile_file`` reads,
+locks and writes it): the registry picks up edits made there whenever the file
+changed (a ``stat`` per lookup), and every change re-reads the file and writes
+back *that* content with the one change applied, so edits from the CLI and from
+the UI never overwrite each other.
 Lock order: a connection's lock, then the registry lock, never the reverse
 (the registry lock only ever *tries* a connection lock); the profile file's
 ``flock`` (shared with the CLI and other servers) is taken last, under the registry lock.
@@ -32,7 +33,6 @@ from ..errors import (
     NotFound,
     NotLoggedIn,
     SessionExpired,
-    StorageError,
     UpstreamError,
     UpstreamTimeout,
     UpstreamUnreachable,
@@ -41,19 +41,14 @@ from ..hub_token import HubTokenFile
 from ..openbis_client import BridgeOpenbis, OpenbisApplicationError, redact, to_bridge_error
 from ..profiles import (
     ORIGIN_USER,
-    FileSignature,
     Profile,
     ProfileError,
     ProfileFileContent,
-    ProfileFileError,
-    file_signature,
-    load_profile_file,
-    profile_file_lock,
     profile_from_mapping,
-    save_profile_file,
     validate_profile,
 )
 from .given_sessions import adopt_hub_login
+from .profile_file import WatchedProfileFile
 from .states import (
     STATE_AUTH_FAILED,
     STATE_CONNECTED,
@@ -134,10 +129,9 @@ class ConnectionRegistry:
     ) -> None:
         self._request_timeout = request_timeout
         self._lock_timeout = lock_timeout
-        self._profile_path = profile_path
+        self._file = WatchedProfileFile(profile_path)
         self._connections: dict[str, Connection] = {}
         self._registry_lock = threading.RLock()
-        self._file_signature: FileSignature | None = None  # of the file content merged last
 
     # --- registry --------------------------------------------------------------------------
 
@@ -167,7 +161,7 @@ class ConnectionRegistry:
     def adopt_file(self, content: ProfileFileContent) -> None:
         """Note which state of the profile file the start-up profiles came from."""
         with self._registry_lock:
-            self._file_signature = content.signature
+            self._file.adopt(content)
 
     def get(self, name: str) -> Connection:
         with self._registry_lock:
@@ -184,11 +178,11 @@ class ConnectionRegistry:
 
     def create(self, body: Mapping[str, Any]) -> Connection:
         profile = _profile_or_invalid(body)
-        with self._registry_lock, self._file_lock():
+        with self._registry_lock, self._file.lock():
             on_disk = self._editable_file()
             if profile.name in self._connections or profile.name in _names(on_disk):
                 raise Conflict(f"a connection named {profile.name!r} already exists")
-            self._write_file([*on_disk, profile])
+            self._file.write([*on_disk, profile])
             conn = Connection(profile=profile, username=profile.username)
             self._connections[profile.name] = conn
         log.info("openBIS connection %r created", profile.name)
@@ -202,14 +196,14 @@ class ConnectionRegistry:
                 "a connection cannot be renamed", fields={"name": "cannot be changed"}
             )
         with self._lock_of(conn):
-            with self._registry_lock, self._file_lock():
+            with self._registry_lock, self._file.lock():
                 on_disk = self._editable_file()
                 self._still_registered(conn)
                 # Merge onto the profile as re-read now, so a CLI edit of other fields survives.
                 current = conn.profile
                 merged = {**current.to_file_entry(), "caBundle": current.ca_bundle, **changes}
                 profile = _profile_or_invalid({**merged, "name": name})
-                self._write_file([profile if p.name == name else p for p in on_disk])
+                self._file.write([profile if p.name == name else p for p in on_disk])
             self._apply_profile(conn, profile)
         _warn_if_unverified(profile)
         return conn
@@ -217,10 +211,10 @@ class ConnectionRegistry:
     def delete(self, name: str) -> None:
         conn = self._editable(name)
         with self._lock_of(conn):
-            with self._registry_lock, self._file_lock():
+            with self._registry_lock, self._file.lock():
                 on_disk = self._editable_file()
                 self._still_registered(conn)
-                self._write_file([p for p in on_disk if p.name != name])
+                self._file.write([p for p in on_disk if p.name != name])
                 self._connections.pop(name, None)
             self._drop_session(conn)
         log.info("openBIS connection %r deleted", name)
@@ -255,16 +249,9 @@ class ConnectionRegistry:
 
     def _sync_file(self, *, force: bool) -> ProfileFileContent | None:
         """Merge the profile file into the registry if it changed since we last saw it."""
-        path = self._profile_path
-        if path is None or (not force and file_signature(path) == self._file_signature):
-            return None
-        content = load_profile_file(path)
-        if content.signature != self._file_signature and content.damaged:
-            # Half-edited or broken: keep what we have rather than dropping connections.
-            log.warning("openBIS profile file not reloaded: %s", "; ".join(content.warnings))
-        elif content.signature != self._file_signature:
+        content, fresh = self._file.read(force=force)
+        if fresh and content is not None:
             self._merge(content)
-        self._file_signature = content.signature
         return content
 
     def _merge(self, content: ProfileFileContent) -> None:
@@ -285,37 +272,6 @@ class ConnectionRegistry:
                     conn.username = profile.username
                 conn.profile = profile
             # else: hidden by a read-only source of the same name; it stays in the file.
-
-    @contextmanager
-    def _file_lock(self) -> Iterator[None]:
-        """The profile file's lock, held from re-reading the file until it is written back."""
-        if self._profile_path is None:
-            yield
-            return
-        lock = profile_file_lock(self._profile_path)
-        try:
-            lock.__enter__()
-        except OSError as exc:
-            raise StorageError(
-                f"cannot lock the profile file {self._profile_path}: {exc.strerror or exc}"
-            ) from None
-        try:
-            yield
-        finally:
-            lock.__exit__(None, None, None)
-
-    def _write_file(self, profiles: list[Profile]) -> None:
-        if self._profile_path is None:
-            return
-        try:
-            save_profile_file(self._profile_path, profiles)
-        except ProfileFileError as exc:
-            raise Conflict(str(exc)) from None
-        except OSError as exc:
-            raise StorageError(
-                f"cannot write the profile file {self._profile_path}: {exc.strerror or exc}"
-            ) from None
-        self._file_signature = file_signature(self._profile_path)
 
     # --- sessions --------------------------------------------------------------------------
 

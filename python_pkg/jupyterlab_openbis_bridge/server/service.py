@@ -34,6 +34,7 @@ from .kernel_session import KernelKey, KernelSessions, check_transport
 from .masterdata import MasterdataCache
 from .mount_service import MountService
 from .mounts import MountManager
+from .open_service import OpenService
 from .paths import parse_relative
 from .properties import check_code, coerce_properties
 from .rerun_job import RerunRunner, parse_rerun_request
@@ -56,7 +57,7 @@ MAX_WAIT_SECONDS = 60.0
 SEARCH_KINDS = ("experiment", "sample", "dataSet")
 
 
-class BridgeService(MountService):
+class BridgeService(MountService, OpenService):
     def __init__(self, settings: BridgeSettings, registry: ConnectionRegistry) -> None:
         self.settings = settings
         self.registry = registry
@@ -127,9 +128,9 @@ class BridgeService(MountService):
                 conn = await self.runner.run(
                     self.registry.check, name, deadline=self.settings.status_timeout, lane=name
                 )
-                return conn.describe()
+                return self._with_mount(conn.describe())
             except BridgeError as exc:  # one slow or dead instance never breaks the list
-                entry = self.registry.get(name).describe()
+                entry = self._with_mount(self.registry.get(name).describe())
                 if entry["status"] == "connected" or exc.reason == "upstream_timeout":
                     entry["status"] = "unreachable"
                 entry["message"] = exc.message

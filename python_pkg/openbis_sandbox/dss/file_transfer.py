@@ -6,7 +6,8 @@ body, query parameters). Errors are HTTP 200 ``{"error", "exception-class"
 back to back (every queued one when the parameter is absent), popping each from
 the session's queue as it goes, as openBIS's ``FileTransferServerServlet.handleDownload``
 copies ``DownloadServer.download(..., numberOfChunksOrNull)``. Chunks are read from
-disk in batches of at most ``BATCH_BYTES``, so memory use does not depend on file
+disk in batches of at most ``BATCH_BYTES`` (``BATCH_CHUNKS`` chunks), the next batch
+while the current one is sent, so memory use does not depend on file
 sizes or on how many chunks one call asks for.
 """
 
@@ -30,14 +31,20 @@ from .download_sessions import (
     UnknownChunk,
     parse_ranges,
 )
-from .files import FileNode, files_under
+from .files import DatasetView, FileNode
 from .framing import encode_header, encode_payload_checksum
 from .http import injected_delay
 
 DOWNLOAD_EXCEPTION = "ch.ethz.sis.filetransfer.DownloadException"
 ILLEGAL_ARGUMENT = "java.lang.IllegalArgumentException"
-BATCH_BYTES = 4 * 1024 * 1024
-"""Payload bytes read from disk in one go (small chunks are read many at a time)."""
+BATCH_BYTES = 2 * 1024 * 1024
+"""Payload bytes read from disk in one go (small chunks are read many at a time). With
+the batch being sent and its frames, a stream holds about three batches at most."""
+BATCH_CHUNKS = 64
+"""Chunks read from disk in one go, so that a call of many small chunks is read in
+several batches, the next one while the current one is sent."""
+READERS = 4
+"""Threads reading the chunks of one batch."""
 
 
 class FileTransferError(Exception):
@@ -97,6 +104,18 @@ def read_chunk(plan: ChunkPlan) -> bytes:
         os.close(fd)
 
 
+def _read_group(plans: list[ChunkPlan]) -> list[bytes]:
+    return [read_chunk(plan) for plan in plans]
+
+
+async def _settle(pending: asyncio.Future) -> None:
+    """Wait for reads in flight (their result is no longer wanted)."""
+    try:
+        await pending
+    except (OSError, DownloadError):
+        pass
+
+
 def _chunk_limit(parameters: dict[str, str]) -> int | None:
     """``numberOfChunks``: None (absent) means every queued chunk."""
     raw = parameters.get("numberOfChunks")
@@ -109,10 +128,12 @@ def _chunk_limit(parameters: dict[str, str]) -> int | None:
 
 
 def _next_batch(session: DownloadSession, allowance: int | None) -> list[ChunkPlan]:
-    """Pop chunks until ``BATCH_BYTES`` of payload or ``allowance`` chunks are taken."""
+    """Pop chunks until ``BATCH_BYTES`` of payload, ``BATCH_CHUNKS`` or ``allowance``
+    chunks are taken."""
     batch: list[ChunkPlan] = []
     size = 0
-    while (allowance is None or len(batch) < allowance) and size < BATCH_BYTES:
+    limit = BATCH_CHUNKS if allowance is None else min(allowance, BATCH_CHUNKS)
+    while len(batch) < limit and size < BATCH_BYTES:
         plan = session.next_chunk()
         if plan is None:
             break
@@ -178,8 +199,9 @@ class FileTransferHandler(tornado.web.RequestHandler):
         except ValueError:
             raise FileTransferError("Parameter 'wishedNumberOfStreams' is not a number") from None
         items = []
+        views: dict[str, DatasetView | None] = {}  # per data set: checked and resolved once
         for item_id in item_ids:
-            perm_id, files = self._resolve_item(user, item_id)
+            perm_id, files = self._resolve_item(user, item_id, views)
             if files is not None:
                 items.append((item_id, perm_id, files))
         session = self.sessions.start(token, items, max(1, wished))
@@ -189,21 +211,31 @@ class FileTransferHandler(tornado.web.RequestHandler):
             "streamIds": session.stream_ids,
         }
 
-    def _resolve_item(self, user: str, item_id: str) -> tuple[str, list[FileNode] | None]:
+    def _resolve_item(
+        self, user: str, item_id: str, views: dict[str, DatasetView | None]
+    ) -> tuple[str, list[FileNode] | None]:
         """The files of ``<permId>/<path>``; None for data sets the user may not see."""
         perm_id, _, relative = item_id.partition("/")
+        if perm_id not in views:
+            views[perm_id] = self._dataset_view(user, perm_id)
+        view = views[perm_id]
+        if view is None:
+            return perm_id, None
+        files = view.files_under(relative)
+        if not files:
+            raise DownloadError(f"Download item '{item_id}' does not exist")
+        return perm_id, files
+
+    def _dataset_view(self, user: str, perm_id: str) -> DatasetView | None:
         store = self.ctx.store
         row = store.get_dataset_row(perm_id)
         if row is None or not store.user_can_access_dataset(user, perm_id):
-            return perm_id, None
+            return None
         if row["status"] not in READABLE_STATUSES:  # (I) openBIS's wording unconfirmed
             raise DownloadError(
                 f"Data set '{perm_id}' is not available: its status is {row['status']}"
             )
-        files = files_under(store.dataset_dir(perm_id), relative)
-        if not files:
-            raise DownloadError(f"Download item '{item_id}' does not exist")
-        return perm_id, files
+        return DatasetView(store.dataset_dir(perm_id))
 
     async def _download(self, parameters: dict[str, str]) -> None:
         session = self.sessions.get(_required(parameters, "downloadSessionId"))
@@ -232,22 +264,31 @@ class FileTransferHandler(tornado.web.RequestHandler):
             batch = _next_batch(session, allowance)
             if not batch:
                 break
+            # Read the next batch from disk while this one goes out: at most two in memory.
+            reading = asyncio.ensure_future(self._frames(batch))
             try:
-                await self.flush()  # back-pressure: never more than a batch in memory
+                await self.flush()  # back-pressure
             except tornado.iostream.StreamClosedError:
+                await _settle(reading)
                 return
-            body = await self._frames(batch)
+            body = await reading
         self.finish()
 
     async def _frames(self, batch: list[ChunkPlan]) -> bytes:
         loop = asyncio.get_running_loop()
+        # A few reads at once: on a cold cache each small file is a seek of its own, and
+        # one read at a time keeps the disk's queue too shallow.
+        groups = [batch[i::READERS] for i in range(min(READERS, len(batch)))]
         try:
-            payloads = await loop.run_in_executor(None, lambda: [read_chunk(p) for p in batch])
+            done = await asyncio.gather(
+                *(loop.run_in_executor(None, _read_group, group) for group in groups)
+            )
         except OSError as exc:
             raise DownloadError(f"Could not read a chunk: {exc.strerror}", retriable=True) from None
         faults = self.ctx.faults
         frames = []
-        for plan, payload in zip(batch, payloads, strict=True):
+        for index, plan in enumerate(batch):
+            payload = done[index % len(groups)][index // len(groups)]  # group i: batch[i::n]
             # Bit rot: the server itself reads the bad byte, so the frame's CRC covers it.
             payload = faults.corrupt(plan.file_path, plan.offset, payload, stage="disk")
             checksum = encode_payload_checksum(payload)

@@ -9,6 +9,7 @@ host).
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -60,6 +61,9 @@ def walk_preorder(dataset_root: Path) -> Iterator[FileNode]:
 def _walk_children(
     root: Path, directory: Path, prefix: str, seen: frozenset[Path] = frozenset()
 ) -> Iterator[FileNode]:
+    """``directory`` is a real path inside ``root``. Only symlinks are resolved: any other
+    entry is already where its name says, so it costs one ``stat`` (the length) at most,
+    which keeps listing thousands of files quick."""
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError:
@@ -67,16 +71,55 @@ def _walk_children(
     seen = seen | {directory}
     for entry in entries:
         relative = f"{prefix}{entry.name}"
-        real = Path(entry.path).resolve()
-        if not _is_within(root, real) or not real.exists():
-            continue  # dangling or escaping symlink: not part of the data set
-        if real.is_dir():
-            if real in seen:
-                continue  # a symlink back up the tree would never end
-            yield FileNode(relative, real, True, 0)
-            yield from _walk_children(root, real, relative + "/", seen)
-        else:
-            yield FileNode(relative, real, False, real.stat().st_size)
+        try:
+            if entry.is_symlink():
+                real = Path(entry.path).resolve()
+                if not _is_within(root, real) or not real.exists():
+                    continue  # dangling or escaping symlink: not part of the data set
+                is_dir = real.is_dir()
+            else:
+                real = directory / entry.name
+                is_dir = entry.is_dir(follow_symlinks=False)
+            if is_dir:
+                if real in seen:
+                    continue  # a symlink back up the tree would never end
+                yield FileNode(relative, real, True, 0)
+                yield from _walk_children(root, real, relative + "/", seen)
+            else:
+                yield FileNode(relative, real, False, real.stat().st_size)
+        except OSError:
+            continue  # removed while listing
+
+
+class DatasetView:
+    """Lookups of many paths in one data set: each folder is resolved once, then a file in
+    it costs one ``lstat`` (a symlink still resolves in full), with the confinement of
+    ``resolve_in_dataset``."""
+
+    def __init__(self, dataset_root: Path) -> None:
+        self.root = dataset_root.resolve()
+        self._folders: dict[PurePosixPath, Path | None] = {}
+
+    def _folder(self, pure: PurePosixPath) -> Path | None:
+        if pure not in self._folders:
+            found = resolve_in_dataset(self.root, pure.as_posix())
+            self._folders[pure] = found if found is not None and found.is_dir() else None
+        return self._folders[pure]
+
+    def files_under(self, relative_path: str) -> list[FileNode]:
+        """As the module's ``files_under``."""
+        pure = PurePosixPath(relative_path)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in relative_path:
+            return []
+        folder = self._folder(pure.parent) if pure.parts else None
+        if folder is not None:
+            try:
+                info = os.lstat(folder / pure.name)
+            except OSError:
+                return []
+            if stat.S_ISREG(info.st_mode):  # the common case: a plain file
+                return [FileNode(str(pure), folder / pure.name, False, info.st_size)]
+        return files_under(self.root, relative_path)
 
 
 def files_under(dataset_root: Path, relative_path: str) -> list[FileNode]:

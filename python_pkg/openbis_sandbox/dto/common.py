@@ -284,7 +284,15 @@ class Builder:
     def v37(self) -> bool:
         return self.ctx.is_v37
 
-    def person(self, user_id: str | None, fo: FO) -> dict[str, Any] | None:
+    def person(
+        self, user_id: str | None, fo: FO, relations: dict[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        """The one builder of ``Person`` (field order as in openBIS's class).
+
+        Its relations (home space, role assignments, web-app settings) need builders of
+        higher modules: ``persons.person`` passes them in ``relations``. A person reached as
+        a registrator, owner or modifier shows them empty where they were fetched.
+        """
         if fo is None or user_id is None:
             return None
         p = self.graph.persons.get(user_id)
@@ -301,7 +309,8 @@ class Builder:
             "registrationDate": p.registration_ms,
             "active": p.active,
             "space": None,
-            "registrator": None,
+            "registrator": None,  # persons registered by the sandbox itself have none
             "roleAssignments": [] if wants(fo, "roleAssignments") is not None else None,
             "webAppSettings": {} if wants(fo, "webAppSettings") is not None else None,
+            **(relations or {}),
         }

@@ -14,7 +14,6 @@ from .entities import space as space_dto
 
 GROUP_FO = "as.dto.authorizationgroup.fetchoptions.AuthorizationGroupFetchOptions"
 ROLE_FO = "as.dto.roleassignment.fetchoptions.RoleAssignmentFetchOptions"
-PERSON_FO = "as.dto.person.fetchoptions.PersonFetchOptions"
 
 
 def role_tech_id(tech_id: int) -> dict[str, Any]:
@@ -28,22 +27,13 @@ def role_tech_id(tech_id: int) -> dict[str, Any]:
 
 
 def person(b: Builder, d: Directory, p: Person | None, fo: FO) -> dict[str, Any] | None:
+    """``Builder.person`` with the relations that need the directory filled in."""
     if fo is None or p is None:
         return None
     space = d.home_spaces.get(p.user_id)
     roles_fo = wants(fo, "roleAssignments")
-    return {
-        "@type": "as.dto.person.Person",
-        "fetchOptions": echo_fetch_options(fo, PERSON_FO),
-        "permId": perm_id_bean("as.dto.person.id.PersonPermId", p.user_id),
-        "userId": p.user_id,
-        "firstName": p.first_name,
-        "lastName": p.last_name,
-        "email": p.email,
-        "registrationDate": p.registration_ms,
-        "active": p.active,
+    relations = {
         "space": space_dto(b, b.graph.spaces.get(space or ""), wants(fo, "space")),
-        "registrator": None,  # persons registered by the sandbox itself have none
         "roleAssignments": None
         if roles_fo is None
         else [role_assignment(b, d, r, roles_fo) for r in d.roles_of_user(p.user_id)],
@@ -51,6 +41,7 @@ def person(b: Builder, d: Directory, p: Person | None, fo: FO) -> dict[str, Any]
         if wants(fo, "webAppSettings") is None
         else _web_app_settings(d.webapp_settings.get(p.user_id, {})),
     }
+    return b.person(p.user_id, fo, relations)
 
 
 def _web_app_settings(settings: dict[str, dict]) -> dict[str, Any]:

@@ -3,6 +3,8 @@
 Validation is the server's (``properties.py`` through the save route): every
 problem comes back at once as ``fields`` and is shown beside its input.
 Parents default to the data sets recorded as downloaded in the notebook.
+The environment (``requirements.txt``/``runtime.txt``) is captured here, in the kernel, by
+the same code the Save dialog sends to the kernel (``environment_capture``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,26 @@ from typing import Any
 import ipywidgets as widgets
 import traitlets
 
+from ... import environment_capture
 from ..client import BridgeAPIError, BridgeClient, BridgeUnavailable, get_client
 from ..data import job_error
 from ._job import JobFollower, progress_bar, progress_fraction
 
 DEFAULT_TYPE = "ANALYSIS_NOTEBOOK"
 ERROR_STYLE = "color: var(--jp-error-color1, #d32f2f)"
+CAPTURE_MODES = [
+    ("imported: what this kernel imported, and what that needs", "imported"),
+    ("full: every package installed in this kernel", "full"),
+]
+
+
+def captured_environment(mode: str) -> dict[str, str]:
+    """This kernel's ``requirements.txt`` and ``runtime.txt`` texts, as a save request carries them."""
+    payload = environment_capture.capture(mode)
+    return {
+        "requirements": environment_capture.requirements_text(payload),
+        "runtime": environment_capture.runtime_line(payload),
+    }
 
 
 def property_input(prop: dict[str, Any]) -> widgets.ValueWidget:
@@ -59,6 +75,18 @@ def recorded_parents(client: BridgeClient, notebook_path: str | None) -> list[st
     return [p for p in dict.fromkeys([*legacy, *ours]) if isinstance(p, str)]
 
 
+def environment_inputs(mode: str) -> tuple[widgets.Checkbox, widgets.Dropdown]:
+    """Whether to include the environment, and which packages it pins."""
+    include = widgets.Checkbox(value=True, description="Include requirements.txt / runtime.txt")
+    packages = widgets.Dropdown(
+        options=CAPTURE_MODES,
+        value=mode,
+        description="Packages",
+        style={"description_width": "12em"},
+    )
+    return include, packages
+
+
 class SaveNotebookWidget(widgets.VBox):
     """Save the notebook (as last saved to disk) as a new openBIS data set."""
 
@@ -72,6 +100,7 @@ class SaveNotebookWidget(widgets.VBox):
         connection: str | None = None,
         experiment: str = "",
         sample: str = "",
+        capture_mode: str = "imported",
         client: BridgeClient | None = None,
         **kwargs: Any,
     ) -> None:
@@ -111,9 +140,7 @@ class SaveNotebookWidget(widgets.VBox):
             style=style,
             layout=wide,
         )
-        self.include_environment = widgets.Checkbox(
-            value=True, description="Include requirements.txt / runtime.txt"
-        )
+        self.include_environment, self.capture_mode = environment_inputs(capture_mode)
         self.properties = widgets.VBox()
         self.save_button = widgets.Button(description="Save", icon="upload", button_style="primary")
         self.progress = progress_bar()
@@ -135,6 +162,7 @@ class SaveNotebookWidget(widgets.VBox):
                     for w in (self._inputs[name], self._errors[name])
                 ],
                 self.include_environment,
+                self.capture_mode,
                 self.properties,
                 self.save_button,
                 self.progress,
@@ -161,6 +189,8 @@ class SaveNotebookWidget(widgets.VBox):
             "properties": values,
             "includeEnvironment": self.include_environment.value,
         }
+        if self.include_environment.value:
+            body["environment"] = captured_environment(self.capture_mode.value)
         for key, widget in (("experiment", self.experiment), ("sample", self.sample)):
             if widget.value.strip():
                 body[key] = widget.value.strip()

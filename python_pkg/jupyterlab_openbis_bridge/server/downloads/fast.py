@@ -42,8 +42,9 @@ from .session import Stopped, transfer_errors
 from .wire import Wire, read_exact, request
 
 CHUNK_SIZE = 1024 * 1024  # openBIS's chunk size (FileTransferServerServlet: FileUtils.ONE_MB)
-CHUNKS_PER_CALL = 64
+CHUNKS_PER_CALL = 256  # few round trips; the files are stored while the rest is on its way
 STORE_BYTES = 4 * 1024 * 1024  # verified files held in memory before they are written
+STORE_FILES = 64  # ... or this many: meanwhile the socket's buffers take what openBIS sends
 WISHED_STREAMS = 2
 MAX_ATTEMPTS = 3
 _FIXED = struct.Struct(">IhBhqi")  # seq, itemIdLen, isDirectory, pathLen, offset, payloadLen
@@ -262,12 +263,14 @@ class FastDownload:
     def _frames(self, response: http.client.HTTPResponse, session: _Session) -> int:
         """Read every frame of one ``download`` answer; returns how many there were. The
         verified files of the answer are then stored together (``LocalTarget.write_verified``)."""
-        count = 0
+        count = held = 0
         ready: list[tuple[int, PlannedFile, bytes]] = []
         while fixed := response.read(_FIXED.size):  # b"": the answer ends between frames
             if len(fixed) < _FIXED.size:
                 raise http.client.IncompleteRead(fixed, _FIXED.size - len(fixed))
             sequence, item_length, _, path_length, offset, length = _FIXED.unpack(fixed)
+            if min(item_length, path_length, length) < 0:  # signed fields on the wire
+                raise UpstreamError("openBIS sent a malformed chunk header")
             names = read_exact(response, item_length + path_length)
             (header_crc,) = _CRC.unpack(read_exact(response, _CRC.size))
             if zlib.crc32(fixed + names) != header_crc:
@@ -278,9 +281,10 @@ class FastDownload:
             item = self._checked(session, sequence, offset, payload, payload_crc)
             if item is not None:
                 ready.append((sequence, item, payload))
-                if sum(len(p) for _, _, p in ready) >= STORE_BYTES:
+                held += len(payload)
+                if held >= STORE_BYTES or len(ready) >= STORE_FILES:
                     self._store(session, ready)
-                    ready = []
+                    ready, held = [], 0
         self._store(session, ready)
         return count
 

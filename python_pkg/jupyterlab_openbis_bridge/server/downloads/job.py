@@ -100,7 +100,8 @@ class Downloader:
                 except SessionExpired:
                     sessions.renew(sessions.get())
                     FastDownload(_missing(small, target), target, job, wire, stop, call).run()
-                rest = [item for item in plan.files if item not in small]
+                chosen = {id(item) for item in small}  # by identity: one pass, not n x n compares
+                rest = [item for item in plan.files if id(item) not in chosen]
             except FastDownloadUnavailable:
                 rest = _missing(plan.files, target)  # what it did not write goes the plain way
         job.check_cancelled()
@@ -171,8 +172,9 @@ def _missing(
 
 
 def _cut_on_cancel(job: Job, wire: Wire, finished: threading.Event) -> None:
-    """Watch for a cancel while the job runs; cut its sockets the moment one comes."""
-    while not finished.is_set():
-        if job.cancel_requested.wait(CANCEL_POLL_S):
+    """Watch for a cancel while the job runs; cut its sockets within ``CANCEL_POLL_S`` of one.
+    Waiting on ``finished`` (not on the cancel) lets the job's end wake it at once."""
+    while not finished.wait(CANCEL_POLL_S):
+        if job.cancel_requested.is_set():
             wire.abort()
             return

@@ -121,10 +121,11 @@ class LocalTarget:
                 temp, out_fd = self._create_temp(item, folder)
                 pending.setdefault(item.folder, []).append((item, temp))
                 try:
-                    with os.fdopen(out_fd, "wb") as out:
-                        out.write(data)
+                    _write_all(out_fd, data)
                 except OSError as exc:
                     raise _write_error(item, exc) from None
+                finally:
+                    os.close(out_fd)
             for relative, entries in list(pending.items()):
                 folder = self.folder(relative)
                 self._check_folder(entries[0][0], folder)
@@ -198,6 +199,13 @@ class LocalTarget:
             folders, self._folders = list(self._folders.values()), {}
         for fd in folders:
             os.close(fd)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """``data`` to a descriptor with plain ``write`` calls (no buffered file object per file)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _write_error(item: PlannedFile, exc: OSError) -> StorageError:

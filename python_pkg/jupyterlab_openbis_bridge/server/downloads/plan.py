@@ -19,9 +19,10 @@ from typing import Any
 
 from ...errors import BridgeError, Conflict, Forbidden, InvalidInput, NotFound, UpstreamError
 from ...openbis_client import BridgeOpenbis
-from ..browse import fetch_datasets_brief, search_files
+from ..browse import fetch_datasets_brief
 from ..connections import ConnectionRegistry
 from ..paths import open_file, parse_relative, real_relative
+from .listing import list_files
 from .request import DownloadRequest
 
 DOWNLOADABLE_STATUSES = {"AVAILABLE", "LOCKED"}
@@ -198,7 +199,7 @@ def _lookup(
         )
     for perm in perm_ids:  # before the file listings: an archived data set lists nothing
         _check_downloadable(perm, briefs[perm])
-    return briefs, {p: search_files(client, p) for p in perm_ids}
+    return briefs, {p: list_files(client, p) for p in perm_ids}
 
 
 def _check_downloadable(perm: str, brief: dict[str, Any]) -> None:

@@ -107,12 +107,17 @@ def parse_download_request(
 
 def _destination(body: Mapping[str, Any], settings: BridgeSettings) -> PurePosixPath:
     hidden = settings.allow_hidden
+    # Checked even beside a destination: the job keeps it for recording a retry.
+    notebook = (
+        parse_relative(body["notebookPath"], "notebookPath", allow_hidden=hidden)
+        if body.get("notebookPath") is not None
+        else None
+    )
     if body.get("destination") is not None:
         destination = parse_relative(
             body["destination"], "destination", allow_hidden=hidden, allow_empty=True
         )
-    elif body.get("notebookPath") is not None:
-        notebook = parse_relative(body["notebookPath"], "notebookPath", allow_hidden=hidden)
+    elif notebook is not None:
         destination = notebook.parent / settings.download_folder
     else:
         raise InvalidInput(
