@@ -21,6 +21,8 @@ export interface IBridgeSettingValues {
   statusRefreshSeconds: number;
   /** Whether a cancelled download keeps the files it already verified. */
   keepPartialDownloads: boolean;
+  /** Whether opening a notebook compares its recorded environment with the kernel's. */
+  environmentDriftNotice: boolean;
 }
 
 export const DEFAULT_SETTINGS: IBridgeSettingValues = {
@@ -30,7 +32,8 @@ export const DEFAULT_SETTINGS: IBridgeSettingValues = {
   environmentCapture: 'imported',
   defaultConnection: '',
   statusRefreshSeconds: 60,
-  keepPartialDownloads: false
+  keepPartialDownloads: false,
+  environmentDriftNotice: true
 };
 
 const MAX_PAGE_SIZE = 500;
@@ -85,7 +88,11 @@ export function parseSettings(
     keepPartialDownloads:
       typeof raw.keepPartialDownloads === 'boolean'
         ? raw.keepPartialDownloads
-        : d.keepPartialDownloads
+        : d.keepPartialDownloads,
+    environmentDriftNotice:
+      typeof raw.environmentDriftNotice === 'boolean'
+        ? raw.environmentDriftNotice
+        : d.environmentDriftNotice
   };
 }
 

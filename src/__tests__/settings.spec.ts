@@ -54,7 +54,8 @@ describe('BridgeSettings', () => {
         defaultConnection: ' lab ',
         statusRefreshSeconds: -3,
         keepPartialDownloads: 'yes',
-        environmentCapture: 'everything'
+        environmentCapture: 'everything',
+        environmentDriftNotice: 'no'
       })
     ).toEqual({
       pageSize: 500,
@@ -63,8 +64,12 @@ describe('BridgeSettings', () => {
       environmentCapture: 'imported',
       defaultConnection: 'lab',
       statusRefreshSeconds: 0,
-      keepPartialDownloads: false
+      keepPartialDownloads: false,
+      environmentDriftNotice: true
     });
+    expect(
+      parseSettings({ environmentDriftNotice: false }).environmentDriftNotice
+    ).toBe(false);
   });
 
   it('takes either capture mode', () => {

@@ -19,7 +19,7 @@ import {
 } from '@jupyterlab/translation';
 
 import { captureEnvironment, kernelLanguage } from '../kernel';
-import { CommandIDs, PACKAGE_NAME } from '../tokens';
+import { CommandIDs, IOpenBISBridge, PACKAGE_NAME } from '../tokens';
 import { compareEnvironments, hasDrift, IDrift } from './compare';
 import { showDriftNotice } from './notice';
 import { findRecordedEnvironment, IRecordedSource } from './recorded';
@@ -137,11 +137,12 @@ export const driftPlugin: JupyterFrontEndPlugin<void> = {
   description:
     'Tell when an opened notebook’s kernel differs from the environment the notebook recorded.',
   autoStart: true,
-  requires: [INotebookTracker],
+  requires: [INotebookTracker, IOpenBISBridge],
   optional: [ITranslator],
   activate: (
     app: JupyterFrontEnd,
     tracker: INotebookTracker,
+    bridge: IOpenBISBridge,
     translator: ITranslator | null
   ): void => {
     const trans = (translator ?? nullTranslator).load(
@@ -149,6 +150,11 @@ export const driftPlugin: JupyterFrontEndPlugin<void> = {
     );
     const watcher = new DriftWatcher(app, trans);
     tracker.widgetAdded.connect((_, panel) => {
+      // Read live: turning the notice off in the Settings Editor holds at once.
+      if (!bridge.settings.values.environmentDriftNotice) {
+        panel.node.dataset.openbisEnvironment = 'unchecked';
+        return;
+      }
       void watcher.check(panel).then(
         outcome => {
           panel.node.dataset.openbisEnvironment = outcome;

@@ -1,6 +1,7 @@
-"""The environment capture that the Save flow runs in the notebook's kernel (``src/kernel.ts``),
-run here in a real IPython kernel: *full* pins every installed distribution, *imported* only
-what the kernel imported plus its requirements closure."""
+"""The environment capture that the Save flow runs in the notebook's kernel
+(``environment_capture.py``, sent by the frontend as source), run here in a real IPython
+kernel: *full* pins every installed distribution, *imported* only what the kernel imported
+plus its requirements closure."""
 
 from __future__ import annotations
 
@@ -11,17 +12,19 @@ from pathlib import Path
 import pytest
 from jupyter_client.manager import start_new_kernel
 
-KERNEL_TS = Path(__file__).resolve().parents[2] / "src" / "kernel.ts"
+from jupyterlab_openbis_bridge import environment_capture
+
+SOURCE = Path(environment_capture.__file__).read_text("utf-8")
 MARKER = "__OPENBIS_BRIDGE_ENV__"
 
 
 def python_snippet(nonce: str, mode: str) -> str:
-    """The snippet as ``snippetFor('python', nonce, mode)`` builds it."""
-    source = KERNEL_TS.read_text()
-    match = re.search(r"const PYTHON_SNIPPET = `(.*?)`;", source, re.DOTALL)
-    assert match, "PYTHON_SNIPPET not found in src/kernel.ts"
-    text = match.group(1).replace("${MARKER}", MARKER).replace("\\\\", "\\")
-    return text.replace("%NONCE%", json.dumps(nonce)).replace("%MODE%", json.dumps(mode))
+    """The source run in a namespace of its own, as the frontend runs it."""
+    return (
+        f'scope = {{"__name__": "openbis_bridge_environment_capture"}}\n'
+        f'exec(compile({SOURCE!r}, "<capture>", "exec"), scope)\n'
+        f'scope["print_environment"]({(MARKER + nonce)!r}, {mode!r})\n'
+    )
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,7 @@
  * kernel lacks gets one notice naming both; a notebook recorded in the
  * kernel's own environment gets none.
  */
-import { expect, test } from '@jupyterlab/galata';
+import { expect, galata, test } from '@jupyterlab/galata';
 import { execFileSync } from 'child_process';
 
 import { bridgeLogin, createNotebook, sandbox } from './helpers';
@@ -110,6 +110,36 @@ test.describe('Environment drift notice', () => {
     await page.filebrowser.open(`${tmpPath}/same.ipynb`);
     await expect(
       page.locator('.jp-NotebookPanel[data-openbis-environment="matches"]')
+    ).toHaveCount(1, { timeout: 60000 });
+    await expect(
+      page.locator(NOTICE, { hasText: 'Not the recorded environment' })
+    ).toHaveCount(0);
+  });
+});
+
+test.describe('Environment drift notice turned off', () => {
+  test.use({
+    mockSettings: {
+      ...galata.DEFAULT_SETTINGS,
+      'jupyterlab-openbis-bridge:plugin': { environmentDriftNotice: false }
+    }
+  });
+
+  test('a drifted notebook opens without a comparison', async ({
+    page,
+    tmpPath
+  }) => {
+    await bridgeLogin(page);
+    const folder = `${tmpPath}/openbis/20260101000000000-3`;
+    await page.contents.uploadContent(
+      'ipykernel==0.0.1\n',
+      'text',
+      `${folder}/requirements.txt`
+    );
+    await createNotebook(page.request, `${folder}/recorded.ipynb`, []);
+    await page.filebrowser.open(`${folder}/recorded.ipynb`);
+    await expect(
+      page.locator('.jp-NotebookPanel[data-openbis-environment="unchecked"]')
     ).toHaveCount(1, { timeout: 60000 });
     await expect(
       page.locator(NOTICE, { hasText: 'Not the recorded environment' })

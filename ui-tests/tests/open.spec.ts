@@ -6,9 +6,8 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-import { bridgeLogin, pybis, toolbarButton } from './helpers';
+import { bridgeLogin, PANEL, pybis, toolbarButton } from './helpers';
 
-const PANEL = '#jp-OpenbisBridge-panel';
 const VALUES = 'x,y\n1,2.5\n';
 
 interface ISaved {

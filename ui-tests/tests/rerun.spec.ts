@@ -8,9 +8,8 @@
  */
 import { expect, galata, test } from '@jupyterlab/galata';
 
-import { bridgeLogin } from './helpers';
+import { bridgeLogin, PANEL } from './helpers';
 
-const PANEL = '#jp-OpenbisBridge-panel';
 const FOLDER = 'rerun-ui';
 const NOTEBOOK = `${FOLDER}/small.ipynb`;
 

@@ -13,12 +13,11 @@ import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import {
   bridgeLogin,
   createEmptyNotebook,
+  PANEL,
   pybis,
   sandbox,
   setFaults
 } from './helpers';
-
-const PANEL = '#jp-OpenbisBridge-panel';
 
 test.describe('Retrying a failed save', () => {
   test.beforeEach(async ({ page }) => {

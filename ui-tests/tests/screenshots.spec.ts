@@ -13,9 +13,7 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 import { Locator } from '@playwright/test';
 
-import { bridgeLogin, bridgeLogout, toolbarButton } from './helpers';
-
-const PANEL = '#jp-OpenbisBridge-panel';
+import { bridgeLogin, bridgeLogout, PANEL, toolbarButton } from './helpers';
 
 /** What changes from run to run, painted over in every comparison. */
 function volatile(page: IJupyterLabPageFixture): Locator[] {

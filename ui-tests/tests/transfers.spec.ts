@@ -7,9 +7,7 @@
  */
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
 
-import { bridgeLogin, setFaults, toolbarButton } from './helpers';
-
-const PANEL = '#jp-OpenbisBridge-panel';
+import { bridgeLogin, PANEL, setFaults, toolbarButton } from './helpers';
 
 async function openPanel(page: IJupyterLabPageFixture) {
   await page.menu.clickMenuItem('View>openBIS Panel');

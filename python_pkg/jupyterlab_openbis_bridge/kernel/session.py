@@ -41,9 +41,14 @@ class KernelOpenbis(BridgeOpenbis):
         # The server checked the session just now: skip pybis's extra validation call.
         self.__dict__["token"] = session["token"]
 
-    def _post_request_full_url(self, full_url: str, request: dict[str, Any]) -> Any:
+    def _post_request_full_url(
+        self,
+        full_url: str,
+        request: dict[str, Any],
+        decode: Callable[[str], Any] | None = None,
+    ) -> Any:
         try:
-            return super()._post_request_full_url(full_url, request)
+            return super()._post_request_full_url(full_url, request, decode)
         except SessionExpired:
             params = request.get("params") or [None]
             stale = params[0]
@@ -53,7 +58,7 @@ class KernelOpenbis(BridgeOpenbis):
                 if self.token == stale:  # another thread may have renewed already
                     self.adopt(self._renew(self.connection_name))
                 params[0] = self.token
-            return super()._post_request_full_url(full_url, request)
+            return super()._post_request_full_url(full_url, request, decode)
 
     def logout(self) -> None:
         """Forget the session here only: it belongs to JupyterLab (log out from its panel)."""

@@ -227,7 +227,7 @@ def dataset_json(obj: dict[str, Any], index: IdIndex) -> dict[str, Any]:
 # --- listings --------------------------------------------------------------------------------
 
 
-def _page(
+def search_page(
     client: BridgeOpenbis,
     method: str,
     criteria: dict[str, Any],
@@ -236,6 +236,8 @@ def _page(
     limit: int,
     to_json: Any,
 ) -> dict[str, Any]:
+    """One page of an AS search: ``items`` (each through ``to_json``), ``totalCount``,
+    ``offset`` and ``limit``."""
     result = client.as_call(method, criteria, {**fetch, "from": offset, "count": limit})
     index = index_ids(result)
     items = [to_json(obj, index) for obj in objects(field(result, "objects", index), index)]
@@ -249,7 +251,7 @@ def _page(
 
 
 def list_spaces(client: BridgeOpenbis, offset: int, limit: int) -> dict[str, Any]:
-    return _page(
+    return search_page(
         client, "searchSpaces", _criteria("space", "Space", []), SPACE_FO, offset, limit, space_json
     )
 
@@ -258,7 +260,7 @@ def list_projects(
     client: BridgeOpenbis, space: str | None, offset: int, limit: int
 ) -> dict[str, Any]:
     leaves = [_criteria("space", "Space", [_leaf("Code", "code", space.upper())])] if space else []
-    return _page(
+    return search_page(
         client,
         "searchProjects",
         _criteria("project", "Project", leaves),
@@ -273,7 +275,7 @@ def list_experiments(
     client: BridgeOpenbis, project: str | None, offset: int, limit: int
 ) -> dict[str, Any]:
     leaves = [_criteria("project", "Project", [_ref_leaf(project)])] if project else []
-    return _page(
+    return search_page(
         client,
         "searchExperiments",
         _criteria("experiment", "Experiment", leaves),
@@ -301,7 +303,7 @@ def list_samples(
     if space:
         leaves.append(_criteria("space", "Space", [_leaf("Code", "code", space.upper())]))
     criteria = {**_criteria("sample", "Sample", leaves), "relation": "SAMPLE"}
-    return _page(client, "searchSamples", criteria, SAMPLE_FO, offset, limit, sample_json)
+    return search_page(client, "searchSamples", criteria, SAMPLE_FO, offset, limit, sample_json)
 
 
 def list_datasets(
@@ -312,7 +314,7 @@ def list_datasets(
         leaves.append(_criteria("experiment", "Experiment", [_ref_leaf(experiment)]))
     if sample:
         leaves.append(_criteria("sample", "Sample", [_ref_leaf(sample)]))
-    return _page(
+    return search_page(
         client,
         "searchDataSets",
         _criteria("dataset", "DataSet", leaves),
@@ -359,7 +361,7 @@ def search(
         criteria = _criteria(package, entity, leaves, operator)
         if kind == "sample":
             criteria["relation"] = "SAMPLE"
-        results[kind] = _page(client, method, criteria, fetch, offset, limit, to_json)
+        results[kind] = search_page(client, method, criteria, fetch, offset, limit, to_json)
     return {"query": text, "results": results}
 
 

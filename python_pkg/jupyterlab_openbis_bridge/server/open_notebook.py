@@ -41,10 +41,15 @@ from ..rerun import RerunFailed
 from ..rerun.fetch import REQUIREMENTS, RUNTIME, choose_notebook, download, fetch_saved_notebook
 from ..rerun.fetch import get_dataset as fetch_dataset
 from ..rerun.layout import NOTEBOOK_FOLDER, Layout, placements, plan_layout
-from .browse import DATASET_FO, PERM_ID_RE, dataset_detail, dataset_json, fetch_datasets_brief
+from .browse import (
+    DATASET_FO,
+    PERM_ID_RE,
+    dataset_detail,
+    dataset_json,
+    fetch_datasets_brief,
+    search_page,
+)
 from .connections import ConnectionRegistry
-from .jackson import field as jfield
-from .jackson import index_ids, objects
 from .jobs import Job
 from .paths import open_dir, parse_relative
 from .provenance import merge_uploads, upload_record
@@ -182,20 +187,15 @@ def list_notebooks(
             }
         )
     criteria = {"@type": "as.dto.dataset.search.DataSetSearchCriteria", "operator": "AND"}
-    result = client.as_call(
+    return search_page(
+        client,
         "searchDataSets",
         {**criteria, "criteria": leaves},
-        {**DATASET_FO, "from": offset, "count": limit},
+        DATASET_FO,
+        offset,
+        limit,
+        dataset_json,
     )
-    index = index_ids(result)
-    items = [dataset_json(obj, index) for obj in objects(jfield(result, "objects", index), index)]
-    total = jfield(result, "totalCount", index)
-    return {
-        "items": items,
-        "totalCount": total if isinstance(total, int) else len(items),
-        "offset": offset,
-        "limit": limit,
-    }
 
 
 # --- the local folder ------------------------------------------------------------------------
