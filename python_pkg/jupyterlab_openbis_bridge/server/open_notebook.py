@@ -436,8 +436,8 @@ class NotebookOpener:
                 "parents": [p["permId"] for p in info.parents],
             }
             record = upload_record(connection, instance, result, info.registered)
-            # Opened to continue it: Save starts on "new version" (issue #14), where a
-            # notebook's own earlier save makes the user choose.
+            # Opened to continue it: Save starts on "new version"; after the notebook's
+            # own save (a record without the mark) the user chooses again.
             record["opened"] = True
             merge_uploads(metadata, [record])
         return json.dumps(content, indent=1, ensure_ascii=False) + "\n"

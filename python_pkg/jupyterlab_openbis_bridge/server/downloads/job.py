@@ -31,7 +31,7 @@ from .local import LocalTarget
 from .plain import fetch_plain
 from .plan import DownloadPlan, PlannedFile, Planner
 from .request import DownloadRequest
-from .session import SessionInfo, SharedSession, Stopped
+from .session import SessionInfo, SharedSession, Stopped, with_renewal
 from .wire import Wire
 
 T = TypeVar("T")
@@ -95,11 +95,13 @@ class Downloader:
                 return self._registry.call(request.connection, fn)
 
             try:
-                try:
-                    FastDownload(small, target, job, wire, stop, call).run()
-                except SessionExpired:
-                    sessions.renew(sessions.get())
-                    FastDownload(_missing(small, target), target, job, wire, stop, call).run()
+                # After a renewal only what is not written yet is fetched again.
+                with_renewal(
+                    sessions,
+                    lambda _: FastDownload(
+                        _missing(small, target), target, job, wire, stop, call
+                    ).run(),
+                )
                 chosen = {id(item) for item in small}  # by identity: one pass, not n x n compares
                 rest = [item for item in plan.files if id(item) not in chosen]
             except FastDownloadUnavailable:
@@ -128,12 +130,11 @@ class Downloader:
             if not hasattr(local, "conn"):  # one kept-alive connection per thread
                 local.conn = wire.connect(info.dss_url)
                 opened.append(local.conn)
-            session = sessions.get()
             try:
-                try:
-                    fetch_plain(local.conn, session, item, target, job, failed)
-                except SessionExpired:
-                    fetch_plain(local.conn, sessions.renew(session), item, target, job, failed)
+                with_renewal(
+                    sessions,
+                    lambda session: fetch_plain(local.conn, session, item, target, job, failed),
+                )
             except Stopped:
                 return
             job.file_done()

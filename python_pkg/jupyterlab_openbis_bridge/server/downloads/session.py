@@ -6,8 +6,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TypeVar
 
-from ...errors import BridgeError, Cancelled
+from ...errors import BridgeError, Cancelled, SessionExpired
 from ..jobs import Job
 from .wire import wire_error
 
@@ -37,6 +38,24 @@ class SharedSession:
                 self._current = self._lookup(True)
             assert self._current is not None
             return self._current
+
+
+T = TypeVar("T")
+MAX_RENEWALS = 3
+"""Sessions one transfer may go through: every login of the connection closes the session
+before it, so a long job can see several while the user logs in again."""
+
+
+def with_renewal(sessions: SharedSession, action: Callable[[SessionInfo], T]) -> T:
+    """``action(session)``, again on a renewed session each time it expired (at most
+    ``MAX_RENEWALS`` times; then the expiry is the job's error)."""
+    session = sessions.get()
+    for _ in range(MAX_RENEWALS):
+        try:
+            return action(session)
+        except SessionExpired:
+            session = sessions.renew(session)
+    return action(session)
 
 
 class Stopped(Exception):
