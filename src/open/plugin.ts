@@ -18,7 +18,7 @@ import {
 } from '@jupyterlab/translation';
 
 import { showModal } from '../dialogs/modal';
-import { followJob } from '../rerun/follow';
+import { commandConnection, followJob } from '../rerun/follow';
 import { CommandIDs, IOpenBISBridge, PACKAGE_NAME } from '../tokens';
 import { startOpen } from './api';
 import { OpenNotebookModel } from './model';
@@ -130,11 +130,8 @@ export const openNotebookPlugin: JupyterFrontEndPlugin<void> = {
         'Open a saved notebook with its environment files and, if wanted, its input data sets'
       ),
       execute: async args => {
-        const connection =
-          (args.connection as string | undefined) ??
-          bridge.connections.activeName;
+        const connection = commandConnection(args, bridge, trans);
         if (!connection) {
-          Notification.error(trans.__('Connect to openBIS first.'));
           return;
         }
         const model = new OpenNotebookModel({

@@ -5,15 +5,32 @@
  */
 import { Notification } from '@jupyterlab/apputils';
 import { TranslationBundle } from '@jupyterlab/translation';
+import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
 import { cancelJob, getJob } from '../api';
 import { describeError } from '../errors';
 import { formatBytes } from '../format';
+import { IOpenBISBridge } from '../tokens';
 import { IJob } from '../types';
 import { startRerun } from './api';
 import { IRerunReport, IRerunRequest } from './types';
 
 const POLL_SECONDS = 10;
+
+/** The command's `connection` argument, else the active one; null (and the user told) without. */
+export function commandConnection(
+  args: ReadonlyPartialJSONObject,
+  bridge: IOpenBISBridge,
+  trans: TranslationBundle
+): string | null {
+  const connection =
+    (args.connection as string | undefined) ?? bridge.connections.activeName;
+  if (!connection) {
+    Notification.error(trans.__('Connect to openBIS first.'));
+    return null;
+  }
+  return connection;
+}
 
 export interface IFollowOptions<R> {
   /** e.g. "Re-running 2026…-42" */

@@ -24,7 +24,7 @@ import {
 import * as React from 'react';
 
 import { CommandIDs, IOpenBISBridge, PACKAGE_NAME } from '../tokens';
-import { runAndFollow } from './follow';
+import { commandConnection, runAndFollow } from './follow';
 import { ReportView } from './ReportView';
 import { IRerunReport, IRerunRequest } from './types';
 
@@ -118,11 +118,8 @@ export const rerunPlugin: JupyterFrontEndPlugin<void> = {
         'Execute a saved notebook again in its recorded environment and compare the outputs'
       ),
       execute: async args => {
-        const connection =
-          (args.connection as string | undefined) ??
-          bridge.connections.activeName;
+        const connection = commandConnection(args, bridge, trans);
         if (!connection) {
-          Notification.error(trans.__('Connect to openBIS first.'));
           return;
         }
         const permId =
